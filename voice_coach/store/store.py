@@ -1,0 +1,352 @@
+"""The Store: one SQLite database (WAL) plus one FLAC file per answer, in a private data directory.
+
+Writing order is what makes `kill -9` harmless: the audio file is written and fsynced first, then
+the answer's rows go in one transaction that is committed at once (synchronous=FULL). A crash
+between the two leaves only an unreferenced file, which a later session sweeps away.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from voice_coach.store import db
+from voice_coach.store.audio_files import read_answer_audio, write_answer_audio
+from voice_coach.store.errors import StoreError, describe_os_error, describe_sqlite_error
+from voice_coach.store.paths import AUDIO_DIR, DB_NAME, is_read_only_fs, make_private_dir, resolve_home
+from voice_coach.store.records import METRIC_COLUMNS, AnswerRecord, SessionSummary, metrics_from_analysis, plain, to_json
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_SUMMARY_SQL = """
+SELECT s.id, s.started_ts, s.finished_ts, s.complete, s.kind, s.bank, s.model,
+       count(a.id) AS answers,
+       coalesce(sum(a.duration_s), 0.0) AS duration_s,
+       avg(a.wpm) AS wpm,
+       sum(a.fillers_per_min * a.duration_s) / nullif(sum(CASE WHEN a.fillers_per_min IS NOT NULL THEN a.duration_s END), 0)
+           AS fillers_per_min,
+       coalesce(sum(a.dead_air_count), 0) AS dead_air,
+       avg(a.response_latency_s) AS response_latency_s,
+       avg(CASE WHEN a.star_expected THEN a.star_complete END) AS star_complete,
+       count(a.wpm) AS speech_answers,
+       count(CASE WHEN a.star_expected THEN a.star_complete END) AS star_answers,
+       group_concat(DISTINCT a.category) AS categories
+FROM sessions s JOIN answers a ON a.session_id = s.id
+"""
+
+_ANSWER_SQL = """
+SELECT a.*, d.question_json, d.analysis_json, d.feedback
+FROM answers a JOIN answer_details d ON d.answer_id = a.id
+WHERE a.session_id = ?
+"""
+
+
+def _summary(row: sqlite3.Row) -> SessionSummary:
+    cats = tuple(sorted(c for c in (row["categories"] or "").split(",") if c))
+    return SessionSummary(
+        id=row["id"],
+        started_ts=row["started_ts"],
+        finished_ts=row["finished_ts"],
+        complete=None if row["complete"] is None else bool(row["complete"]),
+        kind=row["kind"],
+        bank=row["bank"],
+        model=row["model"],
+        answers=row["answers"],
+        duration_s=row["duration_s"],
+        wpm=row["wpm"],
+        fillers_per_min=row["fillers_per_min"],
+        dead_air=row["dead_air"],
+        response_latency_s=row["response_latency_s"],
+        star_complete=row["star_complete"],
+        speech_answers=row["speech_answers"],
+        star_answers=row["star_answers"],
+        categories=cats,
+    )
+
+
+class Store:
+    """Saved sessions. Open with `Store.open(home)`; readers pass `readonly=True`."""
+
+    def __init__(self, home: Path, conn: sqlite3.Connection, *, writable: bool) -> None:
+        self.home = home
+        self.conn = conn
+        self.writable = writable
+        self._settings_cache: dict[str, Mapping[str, Any]] = {}
+
+    # ---- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: Path | None = None, *, readonly: bool = False) -> "Store":
+        """Open (creating if needed) the store in `home`, else $VOICE_COACH_HOME, else the user data dir.
+
+        `readonly=True` never creates anything: a missing store reads as empty, and a store on a
+        read-only disk is opened immutable.
+        """
+        root = resolve_home(home)
+        path = root / DB_NAME
+        if readonly and not path.exists():
+            conn = db.connect(":memory:")
+            db.migrate(conn, where="(empty)")
+            return cls(root, conn, writable=False)
+        if is_read_only_fs(root):
+            if not readonly:
+                raise StoreError(f"cannot save to {root}: the disk is read-only")
+            conn = db.connect(path, immutable=True)
+            version = db.schema_version(conn)
+            if version != db.SCHEMA_VERSION:
+                conn.close()
+                if version > db.SCHEMA_VERSION:
+                    db.migrate(conn, where=str(path))  # raises the "newer program" error
+                raise StoreError(f"the store {path} needs an upgrade, but its disk is read-only")
+            return cls(root, conn, writable=False)
+        try:
+            make_private_dir(root)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {root}: {describe_os_error(exc)}") from exc
+        conn = db.connect(path)
+        try:
+            db.migrate(conn, where=str(path))
+        except StoreError:
+            conn.close()
+            raise
+        return cls(root, conn, writable=not readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / DB_NAME
+
+    @property
+    def audio_root(self) -> Path:
+        return self.home / AUDIO_DIR
+
+    # ---- writing -------------------------------------------------------------------------------
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise StoreError(f"the store {self.home} was opened read-only")
+
+    def _write(self, statements: list[tuple[str, tuple[Any, ...]]], what: str) -> list[int]:
+        """Run statements in one IMMEDIATE transaction; return their lastrowids."""
+        ids = []
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for sql, params in statements:
+                ids.append(self.conn.execute(sql, params).lastrowid or 0)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"cannot {what} in {self.db_path}: {describe_sqlite_error(exc)}") from exc
+        return ids
+
+    def start_session(self, *, kind: str = "practice", bank: str | None, model: str, settings: dict) -> str:
+        """Record a new session and return its id: the local start time, e.g. "2026-11-23-1142"."""
+        self._require_writable()
+        now = time.time()
+        base = time.strftime("%Y-%m-%d-%H%M", time.localtime(now))
+        settings_json = to_json(settings)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            taken = {r[0] for r in self.conn.execute("SELECT id FROM sessions WHERE id LIKE ?", (base + "%",))}
+            session_id, n = base, 1
+            while session_id in taken:
+                n += 1
+                session_id = f"{base}-{n}"
+            self.conn.execute(
+                "INSERT INTO sessions (id, started_ts, kind, bank, model, settings_json) VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, now, kind, bank, model, settings_json),
+            )
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"cannot start a session in {self.db_path}: {describe_sqlite_error(exc)}") from exc
+        self._settings_cache[session_id] = plain(settings)
+        from voice_coach.store.upkeep import sweep_orphans
+
+        sweep_orphans(self)
+        return session_id
+
+    def _session_settings(self, session_id: str) -> Mapping[str, Any]:
+        if session_id not in self._settings_cache:
+            row = self.conn.execute("SELECT settings_json FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no session {session_id!r} in {self.db_path}")
+            import json
+
+            self._settings_cache[session_id] = json.loads(row[0])
+        return self._settings_cache[session_id]
+
+    def save_answer(
+        self,
+        session_id: str,
+        *,
+        question: dict,
+        audio: "np.ndarray",
+        sample_rate: int,
+        analysis: dict,
+        feedback: str,
+        is_followup: bool = False,
+        parent_answer: int | None = None,
+    ) -> int:
+        """Keep one analyzed answer for good; returns its number within the session (1, 2, ...).
+
+        The audio file is durable before the transaction starts; the transaction is committed before returning.
+        """
+        self._require_writable()
+        settings = self._session_settings(session_id)
+        number = self.conn.execute(
+            "SELECT coalesce(max(number), 0) + 1 FROM answers WHERE session_id = ?", (session_id,)
+        ).fetchone()[0]
+        written = write_answer_audio(self.audio_root / session_id, f"{number:03d}.flac", audio, sample_rate)
+        metrics = metrics_from_analysis(analysis, float(settings.get("dead_air_s", 3.0) or 3.0))
+        star_default = bool(settings.get("expect_star", True))
+        category = question.get("category")
+        answer_cols = (
+            "session_id", "number", "created_ts", "question_id", "question_text", "category", "question_kind",
+            "star_expected", "is_followup", "parent_number", "audio_path", "audio_sha256", "audio_frames",
+            "sample_rate", "model", *METRIC_COLUMNS,
+        )  # fmt: skip
+        values = (
+            session_id, number, time.time(), None if question.get("id") is None else str(question.get("id")),
+            str(question.get("text") or ""), None if category is None else str(category), question.get("kind"),
+            int(bool(question.get("star", star_default))), int(bool(is_followup)), parent_answer,
+            written.path.relative_to(self.home).as_posix(), written.sha256, written.frames, int(sample_rate),
+            analysis.get("model"), *(metrics[c] for c in METRIC_COLUMNS),
+        )  # fmt: skip
+        marks = ", ".join("?" * len(answer_cols))
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            answer_id = self.conn.execute(
+                f"INSERT INTO answers ({', '.join(answer_cols)}) VALUES ({marks})", values
+            ).lastrowid
+            self.conn.execute(
+                "INSERT INTO answer_details (answer_id, question_json, analysis_json, feedback) VALUES (?, ?, ?, ?)",
+                (answer_id, to_json(question), to_json(analysis), str(feedback or "")),
+            )
+            self.conn.execute("COMMIT")
+        except (sqlite3.Error, TypeError, ValueError) as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            written.path.unlink(missing_ok=True)
+            reason = describe_sqlite_error(exc) if isinstance(exc, sqlite3.Error) else str(exc)
+            if isinstance(exc, sqlite3.IntegrityError) and "FOREIGN KEY" in str(exc):
+                reason = f"there is no session {session_id!r}"
+            raise StoreError(f"cannot save the answer in {self.db_path}: {reason}") from exc
+        return int(number)
+
+    def finish_session(self, session_id: str, *, complete: bool) -> None:
+        """Mark the session finished; a session with no answers is dropped (there is nothing to review)."""
+        self._require_writable()
+        has_answers = self.conn.execute("SELECT 1 FROM answers WHERE session_id = ? LIMIT 1", (session_id,)).fetchone()
+        if has_answers:
+            self._write(
+                [("UPDATE sessions SET finished_ts = ?, complete = ? WHERE id = ?", (time.time(), int(complete), session_id))],
+                "finish the session",
+            )
+        else:
+            self._write([("DELETE FROM sessions WHERE id = ?", (session_id,))], "drop the empty session")
+            folder = self.audio_root / session_id
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+    # ---- reading -------------------------------------------------------------------------------
+    def sessions(
+        self, *, since: float | None = None, until: float | None = None, category: str | None = None
+    ) -> list[SessionSummary]:
+        """Sessions with at least one answer, newest first; with `category`, only that category's answers count."""
+        where, params = [], []
+        if since is not None:
+            where.append("s.started_ts >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("s.started_ts < ?")
+            params.append(until)
+        if category:
+            where.append("a.category = ? COLLATE NOCASE")
+            params.append(category)
+        sql = _SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " GROUP BY s.id ORDER BY s.started_ts DESC, s.id DESC"
+        try:
+            return [_summary(r) for r in self.conn.execute(sql, params)]
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read {self.db_path}: {describe_sqlite_error(exc)}") from exc
+
+    def categories(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT category FROM answers WHERE category IS NOT NULL")]
+
+    def resolve_session(self, ref: str) -> str:
+        """A session id from what the user typed: the id, a unique start of it, or "last"."""
+        ref = ref.strip()
+        if ref.lower() in ("last", "latest"):
+            row = self.conn.execute(
+                "SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id) "
+                "ORDER BY s.started_ts DESC, s.id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"there are no saved sessions in {self.home}")
+            return str(row[0])
+        if self.conn.execute("SELECT 1 FROM sessions WHERE id = ?", (ref,)).fetchone():
+            return ref
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = [r[0] for r in self.conn.execute(
+            "SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_ts", (pattern,))]  # fmt: skip
+        if len(rows) == 1 and ref:
+            return str(rows[0])
+        if len(rows) > 1 and ref:
+            shown = ", ".join(rows[:4]) + (", ..." if len(rows) > 4 else "")
+            raise StoreError(f"{ref!r} matches {len(rows)} sessions ({shown}); type more of the id")
+        raise StoreError(f"no session {ref!r} in {self.home}; `voice-coach history` lists them")
+
+    def summary(self, session_id: str) -> SessionSummary:
+        rows = [_summary(r) for r in self.conn.execute(_SUMMARY_SQL + " WHERE s.id = ? GROUP BY s.id", (session_id,))]
+        if not rows:
+            raise StoreError(f"session {session_id} has no saved answers")
+        return rows[0]
+
+    def answers(self, session_id: str, number: int | None = None) -> list[AnswerRecord]:
+        """The session's answers in order (or just answer `number`), with their full analysis."""
+        import json
+
+        sql, params = _ANSWER_SQL, [session_id]
+        if number is not None:
+            sql += " AND a.number = ?"
+            params.append(number)
+        rows = self.conn.execute(sql + " ORDER BY a.number", params).fetchall()
+        if number is not None and not rows:
+            count = self.conn.execute("SELECT count(*) FROM answers WHERE session_id = ?", (session_id,)).fetchone()[0]
+            raise StoreError(f"session {session_id} has no answer {number} (it has {count})")
+        out = []
+        for r in rows:
+            try:
+                question, analysis = json.loads(r["question_json"]), json.loads(r["analysis_json"])
+            except ValueError as exc:
+                raise StoreError(f"answer {r['number']} of session {session_id} is damaged in the database") from exc
+            out.append(AnswerRecord(
+                session_id=session_id, number=r["number"], created_ts=r["created_ts"], question=question,
+                category=r["category"], star_expected=bool(r["star_expected"]), is_followup=bool(r["is_followup"]),
+                parent_number=r["parent_number"], audio_path=self.home / r["audio_path"],
+                audio_sha256=r["audio_sha256"], audio_frames=r["audio_frames"], sample_rate=r["sample_rate"],
+                metrics={c: r[c] for c in METRIC_COLUMNS}, analysis=analysis, feedback=r["feedback"], model=r["model"],
+            ))  # fmt: skip
+        return out
+
+    def read_audio(self, answer: AnswerRecord) -> tuple["np.ndarray", int]:
+        """The answer's samples (float32) and rate; StoreError if the file is missing or damaged."""
+        what = f"answer {answer.number} of session {answer.session_id}"
+        return read_answer_audio(answer.audio_path, answer.audio_sha256, answer.audio_frames, what)
+
+    def totals(self) -> tuple[int, int]:
+        """(sessions, answers) in the store."""
+        row = self.conn.execute("SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM answers)").fetchone()
+        return int(row[0]), int(row[1])
