@@ -1,0 +1,108 @@
+"""Lexical fillers ("like", "you know", "I mean", "kind of", "so", ...) with context rules, plus repetitions.
+
+A bare word list flags every "like"; the rules below count a discourse word only where it does no
+grammatical work: set off by commas or a pause, at the start of a clause, or in a frame that only a
+filler fits ("it was kind of hard" vs "a kind of router"). Times come from the words themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from voice_coach.timed import Word
+
+NON_LEXICAL = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "err", "hmm", "hm", "mm", "mmm", "ah", "ahh", "eh"})
+ALWAYS = frozenset({"basically", "literally"})
+CLAUSE_START = frozenset({"so", "well", "okay", "ok", "right", "actually", "anyway", "honestly", "like"})
+DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "what", "which", "any", "some", "one", "every",
+                         "each", "same", "different", "another", "other", "kind", "sort", "my", "our", "your", "their", "his", "her", "its", "no"})
+KNOW_OBJECT = frozenset({"that", "what", "how", "why", "if", "when", "where", "who", "whether", "the", "a", "an", "about", "it",
+                         "him", "her", "them", "this", "those", "these", "which", "anything", "everything", "nothing", "something"})
+PAUSE_EVIDENCE_S = 0.25
+
+
+@dataclass(frozen=True)
+class FillerItem:
+    text: str
+    start: float
+    end: float
+    kind: str  # "hesitation" | "lexical" | "repetition"
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": round(self.start, 3), "end": round(self.end, 3), "kind": self.kind}
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch == "'")
+
+
+def _comma_after(w: Word) -> bool:
+    return w.text.rstrip().endswith((",", "...", "-", "—"))
+
+
+def _ends_clause(w: Word | None) -> bool:
+    return w is None or w.text.rstrip().endswith((".", "?", "!", ",", ";", ":"))
+
+
+def _set_off(words: Sequence[Word], i: int, j: int) -> bool:
+    """Words i..j are bounded by punctuation or pauses on both sides."""
+    prev = words[i - 1] if i > 0 else None
+    nxt = words[j + 1] if j + 1 < len(words) else None
+    left = _ends_clause(prev) or (prev is not None and words[i].start - prev.end >= PAUSE_EVIDENCE_S)
+    right = _comma_after(words[j]) or nxt is None or (nxt.start - words[j].end >= PAUSE_EVIDENCE_S)
+    return left and right
+
+
+def is_non_lexical(text: str) -> bool:
+    return _bare(text) in NON_LEXICAL
+
+
+def lexical_filler_spans(words: Sequence[Word]) -> list[tuple[int, int]]:
+    """Index ranges [i, j] of words that are lexical fillers or repetitions, by context."""
+    bare = [_bare(w.text) for w in words]
+    out: list[tuple[int, int]] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        b = bare[i]
+        nxt = bare[i + 1] if i + 1 < n else ""
+        prev = bare[i - 1] if i > 0 else ""
+        hit: tuple[int, int] | None = None
+        if b in ALWAYS:
+            hit = (i, i)
+        elif b == "you" and nxt == "know" and i + 1 < n:
+            after = bare[i + 2] if i + 2 < n else ""
+            if prev not in {"do", "did", "don't", "if", "what", "would", "will", "could", "let", "to"} and (
+                _comma_after(words[i + 1]) or after not in KNOW_OBJECT or i + 2 >= n
+            ):
+                hit = (i, i + 1)
+        elif b == "i" and nxt == "mean" and i + 1 < n and _comma_after(words[i + 1]):
+            hit = (i, i + 1)
+        elif b in {"kind", "sort"} and nxt == "of" and prev not in DETERMINERS and not prev.endswith("'s"):
+            hit = (i, i + 1)
+        elif b == "like" and _set_off(words, i, i):
+            hit = (i, i)
+        elif b in CLAUSE_START - {"like"} and _ends_clause(words[i - 1] if i else None) and _comma_after(words[i]):
+            hit = (i, i)
+        elif b == "right" and words[i].text.rstrip().endswith("?") and prev not in {"that", "is", "it's", "that's", "all"}:
+            hit = (i, i)
+        elif b and b == nxt and b not in {"that", "had", "very", "really", "so", "no", "bye", "many", "much"}:
+            hit = (i, i)  # "I I think": the first of a repeated word
+        elif words[i].text.endswith("-") and len(b) >= 1:
+            hit = (i, i)  # a false start Whisper wrote as "we-"
+        if hit:
+            out.append(hit)
+            i = hit[1] + 1
+        else:
+            i += 1
+    return out
+
+
+def lexical_fillers(words: Sequence[Word]) -> list[FillerItem]:
+    items = []
+    for i, j in lexical_filler_spans(words):
+        text = " ".join(_bare(w.text) for w in words[i : j + 1])
+        kind = "repetition" if (i + 1 < len(words) and _bare(words[i].text) == _bare(words[i + 1].text)) or words[i].text.endswith("-") else "lexical"
+        items.append(FillerItem(text, words[i].start, words[j].end, kind))
+    return items

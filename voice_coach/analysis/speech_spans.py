@@ -1,0 +1,101 @@
+"""Sample-accurate speech spans: Silero says where speech is, the signal energy says exactly where it starts and stops.
+
+Silero works in 32 ms frames and its hysteresis holds speech on for a while after it ends, so its
+boundaries are tens of milliseconds off. Each boundary is moved to where the short-time energy
+crosses out of the local noise floor, measured in the silence next to it (double threshold: a
+frame clearly above the noise anchors speech, neighbouring frames just above the noise extend it).
+That adapts to digital silence, room tone and noise alike, with no fixed level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voice_coach.timed import SAMPLE_RATE, Span
+
+WINDOW = 160  # 10 ms
+HOP = 80  # 5 ms
+SEARCH_BACK_S = 0.30
+SEARCH_FORWARD_S = 0.20
+_FLOOR_DB = -100.0
+
+
+def frame_energy_db(samples: np.ndarray) -> np.ndarray:
+    """Energy in dBFS of 10 ms windows every 5 ms; frame i covers samples [i*HOP, i*HOP + WINDOW)."""
+    if len(samples) < WINDOW:
+        samples = np.pad(samples, (0, WINDOW - len(samples)))
+    n = 1 + (len(samples) - WINDOW) // HOP
+    sq = np.concatenate([[0.0], np.cumsum(samples.astype(np.float64) ** 2)])
+    starts = np.arange(n) * HOP
+    power = (sq[starts + WINDOW] - sq[starts]) / WINDOW
+    return 10.0 * np.log10(power + 10 ** (_FLOOR_DB / 10))
+
+
+def _thresholds(noise: np.ndarray, speech: np.ndarray) -> tuple[float, float]:
+    """Low and high thresholds between a noise sample and a speech sample of frame energies."""
+    noise_hi = float(np.percentile(noise, 90)) if len(noise) else _FLOOR_DB
+    speech_lvl = float(np.percentile(speech, 90)) if len(speech) else noise_hi + 30
+    low = noise_hi + 3.0
+    high = max(low + 3.0, min(noise_hi + 10.0, speech_lvl - 10.0))
+    return low, high
+
+
+def _speech_mask(energy: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Frames above `high`, grown through neighbours above `low`."""
+    above_low = energy >= low
+    seeds = energy >= high
+    mask = np.zeros(len(energy), dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], above_low.astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if seeds[a:b].any():
+            mask[a:b] = True
+    return mask
+
+
+def _frame_of(sample: int) -> int:
+    return max(0, int(round((sample - WINDOW / 2) / HOP)))
+
+
+def _time_of_frame_edge(frame: int) -> float:
+    """The moment between frame-1 and frame (centre of the hop step)."""
+    return (frame * HOP + WINDOW / 2) / SAMPLE_RATE
+
+
+def refine_spans(samples: np.ndarray, coarse: list[tuple[int, int]]) -> list[Span]:
+    """Move each coarse [start, end) sample span's edges to the energy boundary; returns seconds."""
+    if not coarse:
+        return []
+    energy = frame_energy_db(samples)
+    n = len(energy)
+    back = int(SEARCH_BACK_S * SAMPLE_RATE / HOP)
+    fwd = int(SEARCH_FORWARD_S * SAMPLE_RATE / HOP)
+    refined: list[list[float]] = []
+    for i, (start, end) in enumerate(coarse):
+        prev_end = coarse[i - 1][1] if i else 0
+        next_start = coarse[i + 1][0] if i + 1 < len(coarse) else len(samples)
+        sf, ef = _frame_of(start), min(n - 1, _frame_of(end))
+        speech_e = energy[sf : max(sf + 1, ef)]
+        before = energy[_frame_of(prev_end) + 8 : max(_frame_of(prev_end) + 8, sf - 8)]
+        after = energy[ef + 8 : max(ef + 8, _frame_of(next_start) - 8)]
+        if len(before) < 6:
+            before = after if len(after) >= 6 else before
+        if len(after) < 6:
+            after = before if len(before) >= 6 else after
+
+        lo_s, hi_s = _thresholds(before, speech_e)
+        lo_e, hi_e = _thresholds(after, speech_e)
+        left = max(0, sf - back, _frame_of(prev_end))
+        right = min(n, ef + fwd, _frame_of(next_start) + 1)
+        mask_s = _speech_mask(energy[left:right], lo_s, hi_s)
+        mask_e = _speech_mask(energy[left:right], lo_e, hi_e)
+        on = np.flatnonzero(mask_s)
+        off = np.flatnonzero(mask_e)
+        new_start = _time_of_frame_edge(left + on[0]) if len(on) else start / SAMPLE_RATE
+        new_end = _time_of_frame_edge(left + off[-1] + 1) if len(off) else end / SAMPLE_RATE
+        new_start = max(0.0, min(new_start, len(samples) / SAMPLE_RATE))
+        new_end = min(len(samples) / SAMPLE_RATE, max(new_end, new_start))
+        if refined and new_start <= refined[-1][1]:
+            refined[-1][1] = max(refined[-1][1], new_end)
+        else:
+            refined.append([new_start, new_end])
+    return [Span(round(s, 4), round(e, 4)) for s, e in refined]
