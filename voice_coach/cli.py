@@ -16,6 +16,7 @@ from voice_coach.errors import VoiceCoachError
 # Each module in voice_coach/commands/ has `register(subparsers)`, which adds its parser and sets `func`.
 COMMAND_MODULES = [
     "analyze",
+    "questions",
 ]
 
 
