@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from voice_coach.errors import VoiceCoachError
 
@@ -271,15 +272,6 @@ _TOML_HINTS = {
 def spoken_problems(text: str) -> list[str]:
     """Characters in a question text that a speech engine would read out or stumble over."""
     return sorted({ch for ch in text if ch in UNSPOKEN_CHARS})
-
-
-def iter_probes(questions: Iterable[Question]) -> Iterable[tuple[Question, str, str]]:
-    """Every (question, STAR part, probe text) in the bank: handy for checking wording."""
-    for q in questions:
-        for c in STAR_COMPONENTS:
-            probe = q.probes.get(c)
-            if probe:
-                yield q, c, probe
 
 
 _HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
