@@ -177,7 +177,8 @@ class Store:
         sweep_orphans(self)
         return session_id
 
-    def _session_settings(self, session_id: str) -> Mapping[str, Any]:
+    def session_settings(self, session_id: str) -> Mapping[str, Any]:
+        """The settings the session was recorded with (as saved by start_session)."""
         if session_id not in self._settings_cache:
             row = self.conn.execute("SELECT settings_json FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
@@ -204,7 +205,7 @@ class Store:
         The audio file is durable before the transaction starts; the transaction is committed before returning.
         """
         self._require_writable()
-        settings = self._session_settings(session_id)
+        settings = self.session_settings(session_id)
         number = self.conn.execute(
             "SELECT coalesce(max(number), 0) + 1 FROM answers WHERE session_id = ?", (session_id,)
         ).fetchone()[0]

@@ -1,0 +1,90 @@
+"""`voice-coach review SESSION`: what was said and how, answer by answer; replay or export it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
+                  ".srt": "srt", ".vtt": "vtt"}  # fmt: skip
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from voice_coach.store.cli_support import add_home_argument
+
+    p = subparsers.add_parser(
+        "review",
+        help="show a saved session: transcript, fillers, pauses, STAR, metrics, feedback",
+        description="Show a saved session answer by answer. SESSION is an id from `voice-coach history`, "
+        "the start of one, or 'last'.",
+    )
+    p.add_argument("session", metavar="SESSION")
+    add_home_argument(p)
+    p.add_argument("--answer", type=int, metavar="N", help="only answer N (1 is the first)")
+    p.add_argument("--play", action="store_true", help="play the recorded audio (all answers, or answer N)")
+    p.add_argument("--format", choices=("md", "html", "json", "srt", "vtt"),
+                   help="write the review in this format (srt/vtt: subtitles of one answer)")  # fmt: skip
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (format from its suffix unless --format)")
+    p.set_defaults(func=run)
+
+
+def _format(args: argparse.Namespace) -> str | None:
+    from voice_coach.store import StoreError
+
+    if args.format or args.out is None:
+        return args.format
+    fmt = SUFFIX_FORMATS.get(args.out.suffix.lower())
+    if fmt is None:
+        raise StoreError(f"cannot tell the format from {args.out.name}; pass --format md|html|json|srt|vtt")
+    return fmt
+
+
+def play(samples: "object", rate: int) -> None:
+    """Play through the default output; DeviceError (one line) when there is none."""
+    from voice_coach.errors import DeviceError
+
+    try:
+        import sounddevice as sd
+    except OSError as exc:
+        raise DeviceError(f"cannot play audio: {exc}") from exc
+    try:
+        sd.check_output_settings(samplerate=rate, channels=1)
+        sd.play(samples, rate)
+        sd.wait()
+    except (sd.PortAudioError, ValueError) as exc:
+        raise DeviceError(f"cannot play audio: no usable sound output ({exc})") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from voice_coach.store import Store, StoreError
+    from voice_coach.store.cli_support import write_private
+    from voice_coach.views.review_export import SUBTITLE_FORMATS, render_format
+    from voice_coach.views.review_view import render_review
+
+    fmt = _format(args)
+    with Store.open(args.home, readonly=True) as store:
+        session_id = store.resolve_session(args.session)
+        summary = store.summary(session_id)
+        answers = store.answers(session_id, args.answer)
+        dead_air_s = float(store.session_settings(session_id).get("dead_air_s", 3.0) or 3.0)
+        if fmt in SUBTITLE_FORMATS and len(answers) != 1:
+            raise StoreError(f"{fmt} subtitles follow one answer's audio: add --answer N (session {session_id} has {len(answers)})")
+        console = Console()
+        if fmt is None:
+            console.print(render_review(summary, answers, dead_air_s))
+        else:
+            text = render_format(fmt, summary, answers, dead_air_s)
+            if args.out is None:
+                sys.stdout.write(text)
+            else:
+                write_private(args.out, text)
+                console.print(f"Wrote {args.out} ({fmt})", highlight=False)
+        if args.play:
+            for answer in answers:  # one at a time: a long answer's samples are large
+                samples, rate = store.read_audio(answer)
+                console.print(f"Playing answer {answer.number} ({len(samples) / rate:.1f} s)...", highlight=False)
+                play(samples, rate)
+    return 0
