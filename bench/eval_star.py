@@ -1,0 +1,230 @@
+"""Accuracy of the STAR analyzer on the labelled answer sets, against simple baselines.
+
+Usage: .venv/bin/python bench/eval_star.py [--set dev|test|both] [--errors]
+
+Each labelled answer is turned into timed words the way an ASR front end would hand them over:
+about 2.6 words per second inside a sentence, a short seeded gap between sentences, hesitations
+("um", "uh") flagged as fillers. Three renderings per answer:
+- as written (punctuated answers keep their punctuation, unpunctuated ones have none);
+- "merged": a third of the sentence ends turned into commas, as Whisper does in fast speech;
+- "bare": every punctuation mark removed and all lower case.
+Scores, as in the product's targets:
+- per-second: once a second, the label of the segment covering that moment vs the truth sentence's
+  label ("gaps skipped": seconds between sentences not scored; "gaps=none": they count as no label);
+- presence: per answer and component, a segment of that label exists exactly when the truth has it;
+- sentence: a truth sentence is right when most of its words fall in predicted sentences of its label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from voice_coach.analysis.star import LABELS, StarSegment, analyze_star  # noqa: E402
+from voice_coach.timed import Word  # noqa: E402
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+DATA = ROOT / "tests" / "data"
+_CODE = {"S": "situation", "T": "task", "A": "action", "R": "result", "-": None}
+_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm"})
+WORDS_PER_S = 2.6
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    sentences: tuple[tuple[str | None, str], ...]
+    punctuated: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    words: tuple[Word, ...]
+    word_labels: tuple[str | None, ...]
+    word_sentence: tuple[int, ...]
+    spans: tuple[tuple[float, float, str | None], ...]
+
+
+def load(name: str) -> list[Answer]:
+    with open(DATA / f"star_answers_{name}.toml", "rb") as fh:
+        raw = tomllib.load(fh)
+    return [
+        Answer(a["id"], tuple((_CODE[lab], text) for lab, text in a["sentences"]), a.get("punctuated", True))
+        for a in raw["answers"]
+    ]
+
+
+def render(answer: Answer, mode: str = "plain", seed: int = 0) -> Rendered:
+    """Timed words for an answer; mode is "plain", "merged" or "bare" (see module docstring)."""
+    rng = random.Random(f"{answer.id}-{mode}-{seed}")
+    words: list[Word] = []
+    labels: list[str | None] = []
+    sent_index: list[int] = []
+    spans = []
+    t = round(rng.uniform(0.3, 1.5), 3)
+    n = len(answer.sentences)
+    for k, (label, text) in enumerate(answer.sentences):
+        tokens = text.split()
+        if not answer.punctuated or mode == "bare":
+            tokens = [re.sub(r"[.,?!;:]", "", tok) for tok in tokens]
+            tokens = [tok for tok in tokens if tok]
+        if mode == "bare":
+            tokens = [tok.lower() for tok in tokens]
+        if mode == "merged" and answer.punctuated and k < n - 1 and rng.random() < 1 / 3:
+            tokens[-1] = re.sub(r"[.?!]$", ",", tokens[-1])
+            merged_next = True
+        else:
+            merged_next = False
+        start = t
+        for tok in tokens:
+            dur = 1.0 / WORDS_PER_S * rng.uniform(0.8, 1.2)
+            bare = re.sub(r"[^a-z]", "", tok.lower())
+            words.append(Word(tok, round(t, 3), round(t + dur * 0.9, 3), filler=bare in _FILLERS))
+            labels.append(label)
+            sent_index.append(k)
+            t += dur
+            if rng.random() < 0.03:  # an occasional hesitation pause inside the sentence
+                t += rng.uniform(0.4, 0.9)
+        spans.append((start, words[-1].end, label))
+        if merged_next:
+            t += rng.uniform(0.1, 0.35)
+        else:
+            t += rng.uniform(0.25, 0.8)
+    if mode == "merged":
+        # the next sentence of a merged pair starts in lower case, as Whisper writes it
+        fixed = list(words)
+        for i in range(1, len(fixed)):
+            if fixed[i - 1].text.endswith(",") and sent_index[i] != sent_index[i - 1] and fixed[i].text not in ("I", "I'm", "I'd", "I've"):
+                fixed[i] = Word(fixed[i].text[:1].lower() + fixed[i].text[1:], fixed[i].start, fixed[i].end, filler=fixed[i].filler)
+        words = fixed
+    return Rendered(tuple(words), tuple(labels), tuple(sent_index), tuple(spans))
+
+
+def _label_at(segments, t: float) -> str | None:
+    for seg in segments:
+        if seg.start <= t < seg.end:
+            return seg.label
+    return None
+
+
+def score(rendered: Rendered, segments, sentence_labels_by_word) -> dict[str, tuple[int, int]]:
+    """Counts (right, total) for each measure on one answer."""
+    spans = rendered.spans
+    first, last = spans[0][0], spans[-1][1]
+    sec_skip = [0, 0]
+    sec_none = [0, 0]
+    t = first + 0.5
+    while t < last:
+        truth = "gap"
+        for s, e, lab in spans:
+            if s <= t < e:
+                truth = lab
+                break
+        pred = _label_at(segments, t)
+        if truth != "gap":
+            sec_skip[0] += pred == truth
+            sec_skip[1] += 1
+        sec_none[0] += pred == (None if truth == "gap" else truth)
+        sec_none[1] += 1
+        t += 1.0
+    truth_present = {lab: any(l == lab for _, _, l in spans) for lab in LABELS}
+    pred_present = {lab: any(seg.label == lab for seg in segments) for lab in LABELS}
+    presence = (sum(truth_present[lab] == pred_present[lab] for lab in LABELS), len(LABELS))
+    sent_right = 0
+    for k, (_, _, lab) in enumerate(spans):
+        votes = [p for p, idx in zip(sentence_labels_by_word, rendered.word_sentence) if idx == k and p != "filler"]
+        if votes and max(set(votes), key=votes.count) == lab:
+            sent_right += 1
+    return {
+        "sentence": (sent_right, len(spans)),
+        "per_second": (sec_skip[0], sec_skip[1]),
+        "per_second_gaps_none": (sec_none[0], sec_none[1]),
+        "presence": presence,
+    }
+
+
+def predict(rendered: Rendered):
+    """Segments and a per-word predicted label (the label of the sentence holding the word)."""
+    result = analyze_star(rendered.words)
+    by_word = []
+    for w in rendered.words:
+        if w.filler:
+            by_word.append("filler")
+            continue
+        lab = None
+        for s in result.sentences:
+            if s.start <= w.start and w.end <= s.end:
+                lab = s.label
+                break
+        by_word.append(lab)
+    return result, by_word
+
+
+def evaluate(answers: list[Answer], mode: str, system: str = "star", errors: bool = False) -> dict[str, float]:
+    totals: dict[str, list[int]] = {}
+    for ans in answers:
+        rendered = render(ans, mode)
+        if system == "star":
+            result, by_word = predict(rendered)
+            segments = result.segments
+            if errors:
+                _print_errors(ans, rendered, result, by_word)
+        else:  # baselines
+            first, last = rendered.spans[0][0], rendered.spans[-1][1]
+            label = "action" if system == "all-action" else None
+            segments = (StarSegment(label, first, last, ""),) if label else ()
+            by_word = [label] * len(rendered.words)
+        for key, (right, total) in score(rendered, segments, by_word).items():
+            acc = totals.setdefault(key, [0, 0])
+            acc[0] += right
+            acc[1] += total
+    return {key: right / total if total else 0.0 for key, (right, total) in totals.items()}
+
+
+def _print_errors(ans: Answer, rendered: Rendered, result, by_word) -> None:
+    short = {None: "-", "situation": "S", "task": "T", "action": "A", "result": "R", "filler": "~"}
+    for k, (label, text) in enumerate(ans.sentences):
+        votes = [p for p, idx in zip(by_word, rendered.word_sentence) if idx == k and p != "filler"]
+        pred = max(set(votes), key=votes.count) if votes else None
+        if pred != label:
+            print(f"  {ans.id} truth {short[label]} pred {short[pred]}: {text[:110]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--errors", choices=("plain", "merged", "bare"), help="list the sentences labelled wrong in this rendering")
+    args = parser.parse_args()
+    names = ("dev", "test") if args.set == "both" else (args.set,)
+    header = f"{'set':5} {'system':11} {'rendering':9} {'sentence':>8} {'per-second':>10} {'gaps=none':>9} {'presence':>8}"
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        answers = load(name)
+        if args.errors:
+            print(f"errors on {name}:")
+            evaluate(answers, args.errors, errors=True)
+        for system, modes in (("all-action", ("plain",)), ("says-nothing", ("plain",)), ("star", ("plain", "merged", "bare"))):
+            for mode in modes:
+                r = evaluate(answers, mode, system)
+                print(
+                    f"{name:5} {system:11} {mode:9} {r['sentence']:8.3f} {r['per_second']:10.3f} "
+                    f"{r['per_second_gaps_none']:9.3f} {r['presence']:8.3f}"
+                )
+        print(f"({name}: {len(answers)} answers, {sum(len(a.sentences) for a in answers)} sentences)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""STAR structure of a spoken answer: sentences, their Situation/Task/Action/Result labels, time segments.
+
+The pipeline is split in three pure steps so each can be tested and evaluated on its own:
+1. `split_sentences` turns timed words into timed sentences (Whisper punctuation first; long runs
+   without it are cut at pauses and discourse cues, since ASR output is not always punctuated);
+2. `label_sentences` labels each sentence jointly (`star_decode`, cues from `star_lexicon`);
+3. `analyze_star` merges labels into time segments and derives presence, shares, concreteness,
+   the I/we balance of the Action and short coaching lines (`star_coaching`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voice_coach.analysis.star_coaching import coaching_lines, result_is_concrete
+from voice_coach.analysis.star_decode import LABELS, decode
+from voice_coach.analysis.star_lexicon import pronoun_counts
+from voice_coach.timed import Word
+
+__all__ = [
+    "LABELS",
+    "LabelledSentence",
+    "StarSegment",
+    "StarResult",
+    "split_sentences",
+    "label_sentences",
+    "analyze_star",
+]
+
+MAX_RUN_WORDS = 18
+"""A stretch longer than this with no sentence end is cut further (ASR run-ons)."""
+MAX_SENTENCE_WORDS = 22
+"""A punctuated sentence longer than this is cut too, but only at a strong place (Whisper joins
+sentences with commas in fast speech); shorter ones are trusted as Whisper wrote them."""
+LONG_SENTENCE_WORDS = 26
+"""Beyond this, a punctuated "sentence" is surely several joined by commas."""
+STRONG_CUT = 2.5
+"""Cut score needed inside a punctuated sentence: a pause or a discourse cue, not a bare comma."""
+MIN_PIECE_WORDS = 4
+"""No cut leaves a piece shorter than this: fragments carry too little evidence to label."""
+SPLIT_PAUSE_S = 0.6
+"""A silence between words this long ends a sentence inside an unpunctuated run."""
+BRIDGE_GAP_S = 1.0
+"""Adjacent segments are joined across silences up to this long (longer ones stay uncovered)."""
+
+_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs."})
+_STRONG_CUES = (
+    ("as", "a", "result"), ("in", "the", "end"), ("after", "that"), ("and", "then"), ("but", "then"),
+    ("because", "of", "that"), ("at", "the", "end"), ("since", "then"), ("my", "job"), ("my", "goal"),
+    ("the", "goal"), ("eventually",), ("finally",), ("then",), ("afterwards",), ("later",), ("next",),
+)
+_SO_FOLLOWERS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "it", "then", "after", "first", "in"})
+_AND_FOLLOWERS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "it"})
+_SUBJECT_STARTS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "his", "her", "their", "everyone", "nobody"})
+_NO_END = frozenset(
+    "the a an to for of in on at with by from into my his her their our your its and but or so because "
+    "that which who was were is are be been i he she we they it's i'd i'm i've very really just".split()
+)
+"""Words that cannot end a sentence: a cut right after one would split a phrase in two."""
+MIN_RUN_CUT = 1.0
+"""Cut score needed inside an unpunctuated run: at least a pause or a clause-opening subject."""
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    text: str
+    start: float
+    end: float
+    label: str | None
+
+
+@dataclass(frozen=True)
+class StarSegment:
+    label: str
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class StarResult:
+    segments: tuple[StarSegment, ...]
+    sentences: tuple[LabelledSentence, ...]
+    present: dict[str, bool]
+    share: dict[str, float]
+    result_concrete: bool
+    i_we_ratio: float | None
+    """Share of first-person subjects in the Action that are "I" rather than "we": I / (I + we)."""
+    coaching: tuple[str, ...]
+
+    @property
+    def complete(self) -> float:
+        """Share of the four components that are present."""
+        return sum(self.present.values()) / len(LABELS)
+
+    def to_dict(self) -> dict:
+        return {
+            "segments": [
+                {"label": s.label, "start": round(s.start, 3), "end": round(s.end, 3), "text": s.text}
+                for s in self.segments
+            ],
+            "sentences": [
+                {"label": s.label, "start": round(s.start, 3), "end": round(s.end, 3), "text": s.text}
+                for s in self.sentences
+            ],
+            "present": dict(self.present),
+            "share": {k: round(v, 3) for k, v in self.share.items()},
+            "result_concrete": self.result_concrete,
+            "i_we_ratio": None if self.i_we_ratio is None else round(self.i_we_ratio, 3),
+            "complete": self.complete,
+            "coaching": list(self.coaching),
+        }
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip("\"')]\u201d\u2019")
+    return stripped.endswith((".", "?", "!")) and text.lower() not in _ABBREVIATIONS
+
+
+def _bare(word: Word) -> str:
+    return word.bare
+
+
+def _cut_score(words: Sequence[Word], i: int) -> float:
+    """How good a place it is to start a new sentence at word i (0 = not a place).
+
+    A discourse cue after a comma is the surest sign Whisper joined two sentences; a pause alone
+    is weaker, since speakers also hesitate inside a sentence.
+    """
+    gap = max(0.0, words[i].start - words[i - 1].end)
+    if _bare(words[i - 1]) in _NO_END:
+        return 0.0
+    bares = [_bare(w) for w in words[i : i + 3]]
+    comma = words[i - 1].text.rstrip().endswith((",", ";", ":", "\u2014", "-"))
+    cue = 0.0
+    for phrase in _STRONG_CUES:
+        if tuple(bares[: len(phrase)]) == phrase:
+            cue = 3.0
+            break
+    if not cue and len(bares) > 1 and bares[0] == "so" and bares[1] in _SO_FOLLOWERS:
+        cue = 2.5
+    if not cue and len(bares) > 1 and bares[0] in ("and", "but") and bares[1] in _AND_FOLLOWERS:
+        cue = 1.5
+    score = cue + (1.0 if cue and comma else 0.5 if comma else 0.0)
+    if bares and bares[0] in _SUBJECT_STARTS:
+        score += 1.0
+    if gap >= SPLIT_PAUSE_S:
+        score += 1.0 + min(gap, 1.5)
+    else:
+        score += gap
+    return score if score >= 0.5 else 0.0
+
+
+def _split_run(words: Sequence[Word], punctuated: bool) -> list[Sequence[Word]]:
+    """Cut a long run at its best places until each piece is short enough or has no good place."""
+    content = [i for i, w in enumerate(words) if not w.filler]
+    if len(content) <= (MAX_SENTENCE_WORDS if punctuated else MAX_RUN_WORDS):
+        return [words]
+    if not punctuated:
+        min_cut = MIN_RUN_CUT
+    elif len(content) <= LONG_SENTENCE_WORDS:
+        min_cut = STRONG_CUT
+    else:  # far too long for one spoken sentence: a comma before a new subject will do
+        min_cut = MIN_RUN_CUT
+    best_i, best_score = -1, 0.0
+    n = len(words)
+    for i in range(1, n):
+        if words[i].filler:
+            continue
+        left = sum(1 for w in words[:i] if not w.filler)
+        right = len(content) - left
+        if left < MIN_PIECE_WORDS or right < MIN_PIECE_WORDS:
+            continue
+        # Prefer good places, and among equals the one nearest the middle.
+        place = _cut_score(words, i)
+        score = place - 0.5 * abs(left - right) / len(content)
+        if place > min_cut and score > best_score:
+            best_i, best_score = i, score
+    if best_i < 0:
+        return [words]
+    # Fillers just before the cut belong to the new sentence (a hesitation opens it).
+    while best_i > 0 and words[best_i - 1].filler:
+        best_i -= 1
+    return _split_run(words[:best_i], punctuated) + _split_run(words[best_i:], punctuated)
+
+
+def split_sentences(words: Sequence[Word]) -> list[tuple[str, float, float]]:
+    """Timed sentences (text without fillers, start of its first word, end of its last word)."""
+    runs: list[list[Word]] = []
+    current: list[Word] = []
+    for word in words:
+        current.append(word)
+        if _ends_sentence(word.text):
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    sentences = []
+    for run in runs:
+        for piece in _split_run(run, punctuated=_ends_sentence(run[-1].text)):
+            kept = [w for w in piece if not w.filler and w.text.strip()]
+            if kept:
+                text = " ".join(w.text.strip() for w in kept)
+                sentences.append((text, kept[0].start, kept[-1].end))
+    return sentences
+
+
+def label_sentences(texts: Sequence[str]) -> list[str | None]:
+    """One STAR label (or None: no STAR role) per sentence, decided jointly over the answer."""
+    return decode(texts)
+
+
+def _segments(sentences: Sequence[LabelledSentence]) -> tuple[StarSegment, ...]:
+    """Merge runs of one label; bridge short silences between adjacent segments so time is covered."""
+    merged: list[list] = []  # [label, start, end, texts, next_is_adjacent]
+    previous_label: str | None = "start"
+    for sent in sentences:
+        if sent.label is None:
+            previous_label = None
+            continue
+        if merged and previous_label == sent.label:
+            merged[-1][2] = sent.end
+            merged[-1][3].append(sent.text)
+        else:
+            if merged and previous_label is not None:
+                merged[-1][4] = True
+            merged.append([sent.label, sent.start, sent.end, [sent.text], False])
+        previous_label = sent.label
+    segments = []
+    for i, (label, start, end, texts, adjacent) in enumerate(merged):
+        if adjacent and i + 1 < len(merged) and merged[i + 1][1] - end <= BRIDGE_GAP_S:
+            end = max(end, merged[i + 1][1])
+        segments.append(StarSegment(label, start, end, " ".join(texts)))
+    return tuple(segments)
+
+
+def analyze_star(words: Sequence[Word], expect_star: bool = True) -> StarResult:
+    """STAR structure of one answer from its timed words; fillers are left out of the text."""
+    timed = split_sentences(words)
+    labels = label_sentences([text for text, _, _ in timed])
+    sentences = tuple(LabelledSentence(t, s, e, lab) for (t, s, e), lab in zip(timed, labels))
+    segments = _segments(sentences)
+    spoken = sum(max(0.0, s.end - s.start) for s in sentences)
+    share = {
+        label: (sum(max(0.0, s.end - s.start) for s in sentences if s.label == label) / spoken if spoken > 0 else 0.0)
+        for label in LABELS
+    }
+    present = {label: any(s.label == label for s in sentences) for label in LABELS}
+    result_texts = [s.text for s in sentences if s.label == "result"]
+    concrete = result_is_concrete(result_texts)
+    i_count = we_count = 0
+    for s in sentences:
+        if s.label == "action":
+            i_n, we_n = pronoun_counts(s.text)
+            i_count += i_n
+            we_count += we_n
+    ratio = i_count / (i_count + we_count) if i_count + we_count else None
+    coaching = coaching_lines(
+        present=present,
+        share=share,
+        result_concrete=concrete,
+        i_we_ratio=ratio,
+        we_count=we_count,
+        spoke=bool(sentences),
+        expect_star=expect_star,
+    )
+    return StarResult(segments, sentences, present, share, concrete, ratio, coaching)

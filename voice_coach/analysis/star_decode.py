@@ -1,0 +1,100 @@
+"""Joint labelling of an answer's sentences: cue scores + position prior + STAR order (Viterbi).
+
+Why joint: one sentence alone is often ambiguous ("I called her back" is an action, "she called
+back" may be a result), but answers mostly run Situation -> Task -> Action -> Result, with a
+preamble or wrap-up outside the story. A small hidden-state model lets strong cues win while
+weak sentences follow their neighbours and their place in the answer.
+
+"No STAR role" is transparent to the order: after a digression the story continues where it
+was, so the None state remembers the last STAR label seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from voice_coach.analysis.star_lexicon import cue_scores
+
+LABELS = ("situation", "task", "action", "result")
+_ORDER = {label: i for i, label in enumerate(LABELS)}
+
+BIAS: dict[str | None, float] = {"situation": 0.0, "task": -1.2, "action": 0.4, "result": -0.2, None: -0.6}
+"""Evidence a sentence needs before a label is worth it: Task must be stated, Action is the default story step."""
+
+PRIOR_WEIGHT = 1.0
+"""How much the sentence's place in the answer counts (Situation early, Result late)."""
+
+_FORWARD = {0: 0.0, 1: -0.4, 2: -0.9, 3: -2.0}
+_BACKWARD = {-1: -1.8, -2: -2.4, -3: -2.8}
+_FROM_START = {"situation": 0.0, "task": -1.0, "action": -0.9, "result": -1.8}
+_ENTER_NONE_START = -0.3
+_ENTER_NONE_STORY = -1.2
+
+
+def _transition(last: str | None, new: str) -> float:
+    """Log-weight of moving to STAR label `new` when the story so far ended at `last` (None: not begun)."""
+    if last is None:
+        return _FROM_START[new]
+    step = _ORDER[new] - _ORDER[last]
+    return _FORWARD[step] if step >= 0 else _BACKWARD[step]
+
+
+def _position_prior(label: str | None, rel: float) -> float:
+    """rel is 0 at the first sentence and 1 at the last."""
+    if label == "situation":
+        return PRIOR_WEIGHT * (1.0 - 2.0 * rel)
+    if label == "result":
+        return PRIOR_WEIGHT * (2.0 * rel - 1.0)
+    if label == "task":
+        return PRIOR_WEIGHT * (0.5 - 1.5 * abs(rel - 0.3))
+    return 0.0
+
+
+def emission_table(texts: Sequence[str]) -> list[dict[str | None, float]]:
+    """Per sentence, the score of each state before the order is taken into account."""
+    n = len(texts)
+    table = []
+    for i, text in enumerate(texts):
+        rel = i / (n - 1) if n > 1 else 0.5
+        cues = cue_scores(text)
+        table.append({lab: cues[lab] + BIAS[lab] + _position_prior(lab, rel) for lab in (*LABELS, None)})
+    return table
+
+
+def decode(texts: Sequence[str]) -> list[str | None]:
+    """The best label sequence under emission + transition scores."""
+    if not texts:
+        return []
+    table = emission_table(texts)
+    # A state is (label, last STAR label so far); for STAR labels the two coincide.
+    states: list[tuple[str | None, str | None]] = [(lab, lab) for lab in LABELS]
+    states += [(None, last) for last in (None, *LABELS)]
+
+    def step_score(prev: tuple[str | None, str | None] | None, cur: tuple[str | None, str | None]) -> float:
+        prev_label, prev_last = prev if prev is not None else (None, None)
+        label, last = cur
+        if label is None:
+            if last != prev_last:
+                return float("-inf")
+            if prev_label is None:
+                return 0.0 if prev is not None else _ENTER_NONE_START
+            return _ENTER_NONE_STORY
+        return _transition(prev_last, label)
+
+    best = {s: step_score(None, s) + table[0][s[0]] for s in states}
+    back: list[dict[tuple[str | None, str | None], tuple[str | None, str | None]]] = []
+    for row in table[1:]:
+        new_best = {}
+        pointers = {}
+        for cur in states:
+            prev, score = max(((p, best[p] + step_score(p, cur)) for p in states), key=lambda x: x[1])
+            new_best[cur] = score + row[cur[0]]
+            pointers[cur] = prev
+        best = new_best
+        back.append(pointers)
+    state = max(best, key=lambda s: best[s])
+    path = [state]
+    for pointers in reversed(back):
+        state = pointers[state]
+        path.append(state)
+    return [label for label, _ in reversed(path)]

@@ -1,0 +1,243 @@
+"""Cue scores that say how much a spoken sentence sounds like Situation, Task, Action or Result.
+
+Why cues and not a trained model: the product runs offline on any laptop and has no labelled
+corpus of real answers, so each sentence is scored by linguistic evidence that follows from
+what the STAR parts *are*:
+- Situation sets a scene: where and when, a third party with a problem, stative or
+  progressive past ("I was working as", "a customer called", "she was upset").
+- Task states an obligation or aim: "my job was to", "I needed to", "the goal was".
+- Action is the speaker doing things: first-person subject + past-tense action verb.
+- Result reports consequences: outcome connectives ("in the end"), satisfaction, change
+  verbs with numbers, lessons learned.
+- No STAR role: preambles, wrap-ups, and general opinions in the present tense or
+  hypotheticals (no narrated past at all).
+The scores are additive log-odds-like numbers; `star_decode` turns them into labels jointly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STATES = ("situation", "task", "action", "result", None)
+
+IRREGULAR_PAST = frozenset(
+    """went took made told gave sent got found wrote set put brought spoke kept stayed ran left
+    came saw said thought knew felt had was were did began drove bought paid sat stood held heard
+    met led lost sold taught caught built chose fought forgot hung hid lay meant read rode rang
+    rose shook shut slept spent split stuck swept swung threw understood woke won wore became
+    grabbed stopped dropped planned""".split()
+)
+"""Past forms that do not end in -ed (plus a few doubled-consonant -ed forms, harmless)."""
+
+NOT_PAST_ED = frozenset(
+    "need feed speed bed red indeed seed hundred bored tired interested worried excited scared "
+    "embarrassed supposed used based shed sled breed weed greed bleed proceed exceed succeed "
+    "naked wicked sacred".split()
+)
+"""-ed words that are adjectives or not past tense; they do not count as narrated past."""
+
+STATIVE = frozenset(
+    "was were had felt knew thought wanted needed seemed wished hoped liked loved hated "
+    "realized noticed believed meant remembered guessed assumed figured".split()
+)
+"""Past verbs of being, having and mental state: they set a scene rather than act."""
+
+_I_FORMS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
+_WE_FORMS = frozenset({"we", "we're", "we've", "we'd", "we'll"})
+_THIRD = r"(?:he|she|they|the customer|the client|the guest|the patient|the caller|the man|the woman|the lady|the guy|the member|the student|the couple|the family|the professor|my manager|my supervisor|my boss|the manager|the supervisor|customers|people|everyone)"
+_NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|half|"
+    r"double|doubled|twice|triple|tripled|dozen|percent|\d[\d,.]*%?)"
+)
+_ADV = r"(?: (?:also|then|just|actually|immediately|quickly|first|finally|even|still|personally|really|right|eventually|calmly|politely|carefully|basically))?"
+
+
+def normalize(text: str) -> str:
+    """Lower-case words separated by single spaces, apostrophes kept, other punctuation dropped."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"(\d),(\d)", r"\1\2", text)
+    text = re.sub(r"[^a-z0-9%' ]+", " ", text)
+    return " ".join(tok.strip("'") for tok in text.split() if tok.strip("'"))
+
+
+def tokens(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+def is_past(token: str) -> bool:
+    if token in IRREGULAR_PAST:
+        return True
+    return len(token) > 4 and token.endswith("ed") and token not in NOT_PAST_ED
+
+
+def pronoun_counts(text: str) -> tuple[int, int]:
+    """(first-person singular subjects, first-person plural subjects) in `text`."""
+    toks = tokens(text)
+    return sum(t in _I_FORMS for t in toks), sum(t in _WE_FORMS for t in toks)
+
+
+@dataclass(frozen=True)
+class Cue:
+    pattern: re.Pattern[str]
+    label: str | None
+    weight: float
+
+
+def _cues(label: str | None, weight: float, *patterns: str) -> list[Cue]:
+    return [Cue(re.compile(r"\b" + p + r"\b"), label, weight) for p in patterns]
+
+
+CUES: tuple[Cue, ...] = tuple(
+    # --- Situation: scene, time, place, someone else's problem -----------------------------
+    _cues(
+        "situation", 2.0,
+        r"(?:at|in) (?:my|our|the|a|an) (?:last|previous|old|first|former|current|second|summer|part time)? ?(?:job|role|position|workplace|company)",
+        r"(?:when|while|where) i (?:was )?(?:work(?:ed|ing)|did|started|interned)",
+        r"i (?:was )?work(?:ed|ing) (?:as|at|for|in|on|the)",
+        r"i used to work",
+        r"i was (?:a|an|the) (?:\w+ ){0,3}(?:at|in|for|with)",
+        r"i was (?:new|working|covering|on shift|the only|in charge)",
+        r"i was (?:at|in|on) (?:a|an|the|my|our)",
+        r"back when",
+        r"(?:one|on a|that) (?:day|time|night|evening|morning|afternoon|week|weekend|saturday|sunday|monday|friday)",
+        r"(?:last|this past|that) (?:year|month|week|summer|spring|winter|fall|christmas)",
+        r"a (?:few|couple of) (?:days|weeks|months|years) ago",
+        r"there (?:was|were) (?:a|an|this|one|these|two|so)",
+        r"(?:a|an|this|one) (?:\w+ ){0,2}(?:customer|client|guest|patient|caller|man|woman|lady|guy|member|family|couple|student|person|gentleman|professor) (?:who|came|called|walked|arrived|had|was|wanted|asked|showed|complained|emailed|wrote|needed|ordered|bought|booked)",
+        r"(?:came|called|walked|showed up|rang|wrote) in",
+        r"the (?:problem|issue|thing|challenge) was",
+        r"it was (?:the|a|during|right before|just before|around|peak|really busy|packed|busy)",
+        r"(?:we|i) had (?:a|an|this|no|about|like|way|too|over) ",
+    )
+    + _cues(
+        "situation", 1.2,
+        _THIRD + r" (?:was|were|had been|had|kept|wanted|needed|said|claimed|insisted|complained|couldn't|didn't|hadn't|wasn't)",
+        r"(?:was|were) (?:really |very |so |pretty |super |getting |already )?(?:upset|angry|mad|furious|frustrated|annoyed|confused|struggling|nervous|scared|stressed|panicking|yelling|rude|late|broken|down|missing|wrong|damaged|overwhelmed|behind|backed up|crying|short staffed)",
+        r"because (?:his|her|their|the|it|we|they|he|she|our)",
+        r"had (?:been|already|just|never)",
+        r"(?:was|were) (?:\w+ing)",
+        r"it turned out",
+        r"(?:which|that) (?:is|was) (?:basically|pretty|kind of|really)",
+    )
+    # --- Task: obligation, aim, responsibility ---------------------------------------------
+    + _cues(
+        "task", 3.5,
+        r"my (?:job|role|task|responsibility|goal|aim|priority|focus|challenge|mission) (?:was|is|there was|became)",
+        r"(?:part|the point) of my job",
+        r"i (?:was|am) (?:responsible|in charge|tasked|assigned|asked|told)",
+        r"i knew (?:i|we) (?:had|needed|wanted|would have|have) to",
+        r"(?:the|our) (?:goal|aim|objective|task|priority|job) (?:was|is|became)",
+        r"it was (?:up to me|my job|my responsibility|on me)",
+        r"i set (?:myself )?(?:a|the) goal",
+        r"(?:asked|told|wanted|needed) (?:me|us) to",
+        r"i (?:had|needed|wanted) to (?:make sure|figure out|find a way|find out|get|fix|keep|calm|help|protect|explain|contact|call|tell|solve|resolve|sort|deal|handle|turn|come up|learn|be|stop|get|deliver|balance|prioritize|decide|reach|cover|train)",
+        r"(?:we|i) (?:had|needed) to (?:get|have|make|find|contact|reach|send|fix|keep)",
+        r"(?:had|needed|had to be) (?:to be )?(?:done|ready|fixed|out|sent|delivered|finished) (?:by|before|that|in)",
+    )
+    + _cues(
+        "task", 1.2,
+        r"(?:i|we) (?:had|needed|wanted) to",
+        r"i was (?:hoping|trying) to",
+        r"(?:so|and) i (?:had|needed) to",
+    )
+    # --- Action: the speaker doing things --------------------------------------------------
+    + _cues(
+        "action", 1.5,
+        r"(?:so|then|and then|first|next|after that|afterwards|right away|immediately|also) (?:i|we) (?!(?:was|were|had|knew|felt|thought|wanted|needed|am|have|didn't|couldn't|wasn't)\b)",
+        r"i (?:decided|offered|suggested|explained|apologized|apologised|listened|asked|called|checked|contacted|escalated|walked|showed|helped|sat|went|took|told|gave|sent|wrote|made|set|put|brought|spoke|talked|stayed|booked|moved|reset|fixed|ordered|looked|found|printed|created|emailed|texted|organized|arranged|scheduled|offered|refunded|replaced|updated|noted|reached|followed|picked|drove|tested|tried|started|stepped|grabbed|pulled|used|kept|let|sorted|split|documented|trained|researched|compared|collected|rewrote|redid|processed|filed|flagged|asked|agreed|assured|promised|got)",
+    )
+    + _cues(
+        "action", 1.0,
+        r"(?:we|i) (?:\w+ly )?(?:\w+ed) (?:the|her|him|them|his|their|it|a|an|up|out|over|back|with|to|through)",
+        r"(?:made|make) sure",
+        r"to (?:make sure|see if|check|find out|let)",
+        r"i (?:just|personally|then|also|immediately|quickly)",
+    )
+    # --- Result: consequence, change, satisfaction, lesson ---------------------------------
+    + _cues(
+        "result", 3.0,
+        r"as a result",
+        r"in the end",
+        r"at the end of the (?:day|call|week|month|shift)",
+        r"(?:the|my) (?:result|outcome|impact) (?:was|is)",
+        r"ended up",
+        r"(?:since then|ever since|from then on|to this day|after that day|never (?:ran|had|happened|got) (?:out )?again|still (?:a|coming|uses|using))",
+        r"(?:thanked|thanks) (?:me|us|my|our)",
+        r"(?:i|we|it) (?:learned|taught me|showed me)",
+        r"the lesson",
+        r"(?:left|wrote|gave|posted) (?:us |me )?(?:a|an) (?:\w+ ){0,2}(?:review|tip|letter|comment|rating|note)",
+        r"(?:five star|5 star|positive|good|great|glowing|nice) (?:review|feedback|rating|survey)",
+        r"(?:went|dropped|fell|rose|increased|decreased|improved|reduced|grew|jumped|climbed|cut|came|went back) (?:up |down )?(?:by|from|to) " + _NUMBER_WORDS,
+        r"from (?:about |around )?" + _NUMBER_WORDS + r" (?:\w+ ){0,3}(?:down |up )?to " + _NUMBER_WORDS,
+    )
+    + _cues(
+        "result", 1.8,
+        r"(?:was|were|seemed|felt|looked) (?:really |very |so |super |much |a lot |pretty |more |totally |clearly )*(?:happy|happier|satisfied|grateful|pleased|thrilled|relieved|impressed|thankful|calmer|understanding|appreciative)",
+        r"(?:appreciated|calmed down|came back|stayed with us|signed up|renewed|recommended)",
+        _THIRD + r" (?:\w+ ){0,2}(?:kept|booked|bought|switched|accepted|agreed|chose|picked|paid|left|called|said|told|wrote|got|passed|started|finished|made)",
+        r"(?:increased|decreased|improved|reduced|dropped|saved|raised|lowered|doubled|halved|boosted|shortened|cut)",
+        r"(?:was|were|got) (?:all |fully |finally |completely )?(?:resolved|fixed|solved|sorted|approved|back|done|seated|ready|accepted|promoted|recognized|praised)",
+        r"(?:regular|loyal) (?:customer|client)",
+        r"(?:eventually|finally|afterwards|later|the next day|a few days later|a week later|by the end|within)",
+        r"(?:score|scores|rating|satisfaction|csat|nps|sales|complaints|wait times?|call times?|response times?|numbers)",
+        r"(?:manager|supervisor|boss|owner|lead) (?:\w+ ){0,2}(?:praised|recognized|thanked|noticed|said|used|shared|made it|asked me to share|gave me)",
+        r"(?:shout out|award|promotion|bonus|employee of the month)",
+        r"(?:it|that) (?:worked|paid off|helped|made a (?:big )?difference)",
+        r"(?:i|we) (?:managed|were able|was able) to",
+        r"(?:didn't|never|did not) (?:get|have|leave|hear|cancel|lose|miss)",
+        r"(?:said|told) (?:me |us |the \w+ )?(?:that )?(?:i|we|it|she|he|they) (?:was|were|made|would|had|did|'d|saved)",
+        r"(?:made|make|making) (?:her|his|their|my|our) (?:day|night|week)",
+        r"\d+ (?:minutes|hours|days|weeks|percent|points|dollars|%)",
+        r"percent|%",
+    )
+    # --- No STAR role: preamble, wrap-up, opinion -------------------------------------------
+    + _cues(
+        None, 3.0,
+        r"(?:good|great|tough|tricky|hard|interesting|fair) (?:question|one)",
+        r"let me (?:think|see|remember)",
+        r"(?:that's|that is|that was) (?:one|an|a good|a great|my|the) (?:example|story|time|one)",
+        r"that's (?:how|what|why|basically|pretty much|about|all)",
+        r"(?:so )?yeah (?:that's|that was|so|i think)",
+        r"i'd (?:say|like to think)",
+        r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|customers|people|a good|good|great|the most|my biggest)",
+        r"(?:you|one) (?:have|has|need|needs|should|can't|cannot) to",
+        r"it's (?:really )?(?:important|about|all about|key|essential)",
+        r"i would (?:try|say|probably|first|just|get|ask|make|stay|listen|repeat|apologize|explain|tell)",
+        r"(?:i'm|i am) (?:a|really|very|pretty|good|great|looking|always|someone|the kind|comfortable|reliable|organized|patient|passionate)",
+        r"i (?:really )?(?:like|love|enjoy|want|try|always|usually|tend|prefer)",
+        r"my (?:biggest|greatest|main|key) (?:strength|weakness)",
+        r"(?:you should|why you should) hire",
+    )
+)
+
+
+def cue_scores(text: str) -> dict[str | None, float]:
+    """Sum of the cue weights each label collects in `text`, plus tense evidence."""
+    norm = " " + normalize(text) + " "
+    toks = norm.split()
+    scores: dict[str | None, float] = {label: 0.0 for label in STATES}
+    for cue in CUES:
+        if cue.pattern.search(norm):
+            scores[cue.label] += cue.weight
+    past = [t for t in toks if is_past(t)]
+    narrated = bool(past) or any(t in ("had", "was", "were", "did") for t in toks)
+    if not narrated and not re.search(r"\b(?:ago|last|yesterday|once)\b", norm):
+        # Nothing told in the past: a general statement, an opinion or a hypothetical.
+        scores[None] += 2.5
+    action_past = [t for t in past if t not in STATIVE]
+    if re.search(r"\b(?:i|we)" + _ADV + r" (?:\w+ )?(" + "|".join(sorted(IRREGULAR_PAST - STATIVE)) + r"|\w{3,}ed)\b", norm):
+        scores["action"] += 1.0
+    if not any(t in _I_FORMS or t in _WE_FORMS for t in toks):
+        # Nobody on our side is the subject: others act in the scene or in the outcome, not in the Action.
+        scores["action"] -= 1.0
+        if not any(t in ("my", "me", "our", "us") for t in toks):
+            scores["task"] -= 0.8
+    if past and not action_past:
+        scores["situation"] += 0.6
+    if len(toks) <= 3 and not past:
+        scores[None] += 1.5
+    if re.search(r"\b" + _NUMBER_WORDS + r"\b", norm) and scores["result"] > 0:
+        scores["result"] += 0.8
+    return scores
