@@ -1,0 +1,278 @@
+"""Score `voice-coach analyze --json` on synthetic answers with sample-exact truth (TARGETS.md).
+
+Renders the scripts of bench/corpus.py to bench/out/corpus (cached), runs the analyzer on several
+files per call, and prints each figure next to its target, a break-down by noise and voice, the bad
+inputs, and the real clips of shared/eval-real.
+
+  .venv/bin/python bench/eval_analyzer.py                    # the product's analyzer
+  .venv/bin/python bench/eval_analyzer.py --standin          # the plain tiny.en stand-in (baseline check)
+  .venv/bin/python bench/eval_analyzer.py --limit 5 --debug  # misses and false alarms per file, with times
+  options: --noise mixed|none|30|20|all, --json-out PATH, --cmd "ANALYZER ARGS", --skip-bad, --skip-real
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from bad_inputs import check_case, make_bad_inputs  # noqa: E402
+from corpus import NOISE_CHOICES, Render, crisper_vtt, parse_script, real_clips, render_plan  # noqa: E402
+from scoring import FileScore, normalize, score_file, word_errors  # noqa: E402
+
+TRUTH_VERSION = 1
+PRODUCT_CMD = [str(ROOT / ".venv/bin/python"), "-m", "voice_coach", "analyze", "--json"]
+STANDIN_CMD = [str(ROOT / ".venv/bin/python"), str(ROOT / "bench/standin_analyzer.py"), "--json"]
+JFK_TEXT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+
+
+# ---------------------------------------------------------------- rendering (cached)
+def _truth_of(answer, render: Render, digest: str) -> dict:
+    return {
+        "version": TRUTH_VERSION, "script_hash": digest, "script": render.script.name,
+        "voice": render.voice, "rate_wpm": render.rate_wpm, "pitch": render.pitch, "noise": render.noise_label,
+        "noise_kind": render.noise_kind, "duration_s": answer.duration_s,
+        "pieces": [asdict(p) for p in answer.pieces],
+        "first_speech_s": answer.first_speech_s, "last_speech_s": answer.last_speech_s,
+        "wpm": answer.wpm, "words_without_fillers": answer.words_without_fillers,
+        "pauses": [list(p) for p in answer.pauses(1.0)],
+    }
+
+
+def render_corpus(plan: list[Render], folder: Path) -> list[tuple[Render, Path, dict]]:
+    """WAV + truth JSON per render; re-made only when the script, settings or truth format change."""
+    from voice_coach.synth import build_answer, write_wav
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for r in plan:
+        digest = hashlib.sha1(f"{r!r}".encode()).hexdigest()[:12]
+        wav, meta = folder / f"{r.file_stem}.wav", folder / f"{r.file_stem}.truth.json"
+        truth = json.loads(meta.read_text()) if meta.exists() and wav.exists() else None
+        if not truth or truth.get("version") != TRUTH_VERSION or truth.get("script_hash") != digest:
+            answer = build_answer(parse_script(r.script.text), voice=r.voice, rate_wpm=r.rate_wpm, pitch=r.pitch,
+                                  lead_in_s=r.lead_in_s, tail_s=r.tail_s, noise_snr_db=r.noise_snr_db,
+                                  noise_kind=r.noise_kind, seed=r.seed, gain_db=r.gain_db)
+            write_wav(wav, answer)
+            truth = _truth_of(answer, r, digest)
+            meta.write_text(json.dumps(truth, indent=1))
+        out.append((r, wav, truth))
+    return out
+
+
+# ---------------------------------------------------------------- running the analyzer
+def run_analyzer(cmd: list[str], paths: list[Path], batch: int) -> tuple[dict[Path, dict | str], float]:
+    """Results per path (dict, or an error string); several files per call, one JSON line per file."""
+    results: dict[Path, dict | str] = {}
+    t0 = time.monotonic()
+    for i in range(0, len(paths), batch):
+        chunk = paths[i : i + batch]
+        proc = subprocess.run(cmd + [str(p) for p in chunk], capture_output=True, text=True)
+        lines = [line for line in proc.stdout.splitlines() if line.strip()]
+        parsed: list[dict | str] = []
+        for line in lines:
+            try:
+                parsed.append(json.loads(line))
+            except json.JSONDecodeError:
+                parsed.append(f"not JSON: {line[:80]}")
+        if proc.returncode != 0 or len(parsed) != len(chunk):
+            tail = (proc.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+            msg = f"exit {proc.returncode}, {len(parsed)} lines for {len(chunk)} files: {tail[:160]}"
+            print(f"  analyzer call failed: {msg}", file=sys.stderr)
+            parsed = (parsed + [msg] * len(chunk))[: len(chunk)] if len(parsed) < len(chunk) else parsed[: len(chunk)]
+        results.update(zip(chunk, parsed))
+        print(f"  analyzed {min(i + batch, len(paths))}/{len(paths)} files", file=sys.stderr, flush=True)
+    return results, time.monotonic() - t0
+
+
+# ---------------------------------------------------------------- adding up
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def aggregate(scores: list[FileScore]) -> dict[str, float | None]:
+    s = lambda attr: sum(getattr(x, attr) for x in scores)  # noqa: E731
+    p, r = _ratio(s("filler_tp"), s("filler_pred")), _ratio(s("filler_tp"), s("filler_true"))
+    pp, pr = _ratio(s("pause_tp"), s("pause_pred")), _ratio(s("pause_tp"), s("pause_true"))
+    bounds = [e for x in scores for e in x.pause_boundary_err]
+    wpm = [x.wpm_err_pct for x in scores if x.wpm_err_pct is not None]
+    lat = [x.latency_err_s for x in scores if x.latency_err_s is not None]
+    return {
+        "files": len(scores),
+        "wer": _ratio(s("wer_errors"), s("wer_ref")),
+        "filler_precision": p, "filler_recall": r,
+        "filler_f1": 2 * p * r / (p + r) if p and r else 0.0,
+        "nonlexical_recall": _ratio(s("nonlex_tp"), s("nonlex_true")),
+        "lexical_recall": _ratio(s("lex_tp"), s("lex_true")),
+        "lookalike_false_alarms": s("lookalike_fa"), "lookalikes": s("lookalike_n"),
+        "pause_precision": pp, "pause_recall": pr, "pauses_true": s("pause_true"), "pauses_reported": s("pause_pred"),
+        "pause_boundary_ms": 1000 * sum(bounds) / len(bounds) if bounds else None,
+        "wpm_error_pct": sum(wpm) / len(wpm) if wpm else None,
+        "latency_error_s": sum(lat) / len(lat) if lat else None,
+        "latency_error_max_s": max(lat) if lat else None,
+        "star_second_accuracy": _ratio(s("star_hits"), s("star_seconds")),
+        "star_presence_accuracy": _ratio(s("star_presence_hits"), s("star_presence_n")),
+    }
+
+
+def _fmt(v, pct=False, digits=2) -> str:
+    if v is None:
+        return "n/a"
+    return f"{100 * v:.1f} %" if pct else f"{v:.{digits}f}"
+
+
+def print_main_table(m: dict, bad: tuple[int, int] | None) -> None:
+    rows = [
+        ("WER of transcript", _fmt(m["wer"], pct=True), "10.2-10.9 %", "<= 11 %", m["wer"] is not None and m["wer"] <= 0.11),
+        ("filler precision / recall", f"{_fmt(m['filler_precision'])} / {_fmt(m['filler_recall'])}", "", "", None),
+        ("filler F1 (span widened 0.3 s)", _fmt(m["filler_f1"]), "0.74", ">= 0.90", m["filler_f1"] >= 0.90),
+        ("recall of non-lexical hesitations", _fmt(m["nonlexical_recall"]), "0.39", ">= 0.85", (m["nonlexical_recall"] or 0) >= 0.85),
+        ("recall of lexical fillers (info)", _fmt(m["lexical_recall"]), "", "", None),
+        ("false alarms on look-alikes", f"{m['lookalike_false_alarms']} of {m['lookalikes']}", "12 of 44", "<= 3 of 44",
+         m["lookalike_false_alarms"] <= 3 * m["lookalikes"] / 44),
+        ("pauses >= 1 s precision / recall", f"{_fmt(m['pause_precision'])} / {_fmt(m['pause_recall'])}", "0.38 / 0.34", ">= 0.98 / 0.98",
+         (m["pause_precision"] or 0) >= 0.98 and (m["pause_recall"] or 0) >= 0.98),
+        ("pause boundary error", f"{_fmt(m['pause_boundary_ms'], digits=0)} ms", "84 ms", "<= 45 ms",
+         m["pause_boundary_ms"] is not None and m["pause_boundary_ms"] <= 45),
+        ("pace.wpm mean abs error", f"{_fmt(m['wpm_error_pct'], digits=1)} %", "1.7 %", "<= 3 %", m["wpm_error_pct"] is not None and m["wpm_error_pct"] <= 3),
+        ("response_latency_s error (mean; max)", f"{_fmt(m['latency_error_s'], digits=3)} s; {_fmt(m['latency_error_max_s'], digits=2)} s",
+         "0.53 s", "<= 0.02 s", m["latency_error_s"] is not None and m["latency_error_s"] <= 0.02),
+        ("STAR per-second accuracy", _fmt(m["star_second_accuracy"]), "0.13", ">= 0.80", (m["star_second_accuracy"] or 0) >= 0.80),
+        ("STAR presence accuracy", _fmt(m["star_presence_accuracy"]), "0.31", ">= 0.90", (m["star_presence_accuracy"] or 0) >= 0.90),
+    ]
+    if bad:
+        rows.append(("bad inputs handled", f"{bad[0]} of {bad[1]}", "10 of 11", "all", bad[0] == bad[1]))
+    print(f"\n{'metric':40s} {'measured':>18s}   {'plain tiny.en':>13s}   {'target':>15s}   ok")
+    print("-" * 98)
+    for name, val, base, target, ok in rows:
+        mark = "" if ok is None else ("yes" if ok else "NO")
+        print(f"{name:40s} {val:>18s}   {base:>13s}   {target:>15s}   {mark}")
+
+
+def print_breakdown(scores: list[FileScore], key: str) -> None:
+    groups: dict[str, list[FileScore]] = {}
+    for sc in scores:
+        groups.setdefault(sc.groups.get(key, "?"), []).append(sc)
+    print(f"\nby {key}: {'files':>5s} {'WER':>7s} {'fill F1':>7s} {'nonlex R':>8s} {'pause P/R':>11s} {'bound ms':>8s} {'wpm %':>6s} {'lat s':>6s}")
+    for name in sorted(groups):
+        m = aggregate(groups[name])
+        print(f"  {name:22s} {m['files']:>3d} {_fmt(m['wer'], pct=True):>7s} {_fmt(m['filler_f1']):>7s} {_fmt(m['nonlexical_recall']):>8s} "
+              f"{_fmt(m['pause_precision'])}/{_fmt(m['pause_recall']):>5s} {_fmt(m['pause_boundary_ms'], digits=0):>8s} "
+              f"{_fmt(m['wpm_error_pct'], digits=1):>6s} {_fmt(m['latency_error_s'], digits=3):>6s}")
+
+
+def print_debug(sc: FileScore, truth: dict, result: dict) -> None:
+    print(f"\n== {sc.name}  ({truth.get('voice')}, {truth.get('rate_wpm')} wpm, noise {truth.get('noise')})")
+    print(f"   WER {sc.wer_errors}/{sc.wer_ref}; wpm true {truth['wpm']:.1f} got {(result.get('pace') or {}).get('wpm')}; "
+          f"first speech {truth['first_speech_s']:.3f} s, latency got {(result.get('pauses') or {}).get('response_latency_s')}")
+    print(f"   transcript: {(result.get('transcript') or '')[:300]}")
+    for line in sc.misses:
+        print(f"   MISS  {line}")
+    for line in sc.false_alarms:
+        print(f"   FALSE {line}")
+
+
+# ---------------------------------------------------------------- real clips
+def real_clip_report(cmd: list[str]) -> list[dict]:
+    clips = real_clips()
+    if not clips:
+        return []
+    results, _ = run_analyzer(cmd, [c.path for c in clips], batch=len(clips))
+    rows = []
+    print("\nreal clips (shared/eval-real, read in place):")
+    for clip in clips:
+        res = results.get(clip.path)
+        text = clip.transcript or (JFK_TEXT if clip.path.name == "jfk.flac" else None)
+        row: dict = {"clip": clip.path.name, "truth": clip.truth}
+        if not isinstance(res, dict):
+            row["error"] = str(res)
+        elif text:
+            err, n = word_errors([(w, False) for w in normalize(text)], normalize(res.get("transcript") or ""))
+            row["wer"] = err / n if n else None
+        if isinstance(res, dict) and clip.path.name.startswith("crisperwhisper"):
+            vtt = crisper_vtt()
+            pieces = [{"kind": "filler" if w.startswith("[") else "speech", "text": w.strip("[]").lower(), "start": a, "end": b} for a, b, w in vtt]
+            truth = {"pieces": pieces, "first_speech_s": vtt[0][0], "last_speech_s": vtt[-1][1], "wpm": None,
+                     "pauses": [[a[1], b[0]] for a, b in zip(vtt, vtt[1:]) if b[0] - a[1] >= 1.0]}
+            sc = score_file(clip.path.name, truth, res)
+            row["fillers_found"] = f"{sc.filler_tp} of {sc.filler_true} (reported {sc.filler_pred})"
+            row["pauses_found"] = f"{sc.pause_tp} of {sc.pause_true} (reported {sc.pause_pred})"
+        rows.append(row)
+        extras = ", ".join(f"{k} {v}" for k, v in row.items() if k in ("fillers_found", "pauses_found", "error"))
+        print(f"  {clip.path.name:38s} WER {_fmt(row.get('wer'), pct=True):>7s}  {extras}")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, help="only the first N scripts")
+    ap.add_argument("--noise", choices=NOISE_CHOICES, default="mixed", help="mixed: each script at one noise level")
+    ap.add_argument("--json-out", type=Path, help="write figures and per-file counts here")
+    ap.add_argument("--cmd", help="analyzer command taking --json FILES (default: the product)")
+    ap.add_argument("--standin", action="store_true", help="score bench/standin_analyzer.py (plain tiny.en)")
+    ap.add_argument("--debug", nargs="?", const="", metavar="SUBSTR", help="list misses and false alarms per file")
+    ap.add_argument("--batch", type=int, default=8, help="files per analyzer call")
+    ap.add_argument("--skip-bad", action="store_true")
+    ap.add_argument("--skip-real", action="store_true")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench/out")
+    args = ap.parse_args(argv)
+    cmd = shlex.split(args.cmd) if args.cmd else (STANDIN_CMD if args.standin else PRODUCT_CMD)
+
+    t0 = time.monotonic()
+    rendered = render_corpus(render_plan(args.noise, args.limit), args.out / "corpus")
+    audio_s = sum(t["duration_s"] for _, _, t in rendered)
+    print(f"corpus: {len(rendered)} answers, {audio_s / 60:.1f} min of audio, rendered/cached in {time.monotonic() - t0:.1f} s", file=sys.stderr)
+    results, run_s = run_analyzer(cmd, [p for _, p, _ in rendered], args.batch)
+
+    scores: list[FileScore] = []
+    failed: list[str] = []
+    for r, path, truth in rendered:
+        res = results.get(path)
+        if not isinstance(res, dict):
+            failed.append(f"{path.name}: {res}")
+            res = {}
+        groups = {"noise": f"{r.noise_label} {r.noise_kind}" if r.noise_snr_db else "none", "voice": r.voice,
+                  "rate": "130-150" if r.rate_wpm <= 150 else ("155-175" if r.rate_wpm <= 175 else "180-200")}
+        sc = score_file(path.stem, truth, res, groups)
+        scores.append(sc)
+        if args.debug is not None and args.debug in path.stem:
+            print_debug(sc, truth, res)
+
+    bad_outcomes = []
+    if not args.skip_bad:
+        bad_outcomes = [check_case(c, cmd) for c in make_bad_inputs(args.out / "bad")]
+    metrics = aggregate(scores)
+    print(f"\nanalyzer: {' '.join(shlex.quote(c) for c in cmd[-4:])}   files {len(scores)}, failed {len(failed)}, "
+          f"{audio_s / 60:.1f} min audio analysed in {run_s:.0f} s")
+    for line in failed[:10]:
+        print(f"  FAILED {line}")
+    print_main_table(metrics, (sum(o.passed for o in bad_outcomes), len(bad_outcomes)) if bad_outcomes else None)
+    for key in ("noise", "voice", "rate"):
+        print_breakdown(scores, key)
+    if bad_outcomes:
+        print("\nbad inputs:")
+        for o in bad_outcomes:
+            print(f"  {'pass' if o.passed else 'FAIL'}  {o.case.name:20s} expect {o.case.expect:11s} {o.detail}")
+    real_rows = [] if args.skip_real else real_clip_report(cmd)
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps({
+            "cmd": cmd, "noise": args.noise, "metrics": metrics, "failed": failed,
+            "bad_inputs": [{"name": o.case.name, "expect": o.case.expect, "passed": o.passed, "detail": o.detail} for o in bad_outcomes],
+            "real_clips": real_rows,
+            "files": [{k: v for k, v in vars(s).items()} for s in scores],
+        }, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
