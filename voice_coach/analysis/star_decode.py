@@ -24,6 +24,9 @@ BIAS: dict[str | None, float] = {"situation": 0.0, "task": -1.2, "action": 0.4, 
 PRIOR_WEIGHT = 1.0
 """How much the sentence's place in the answer counts (Situation early, Result late)."""
 
+NONE_EDGE_PRIOR = 0.6
+"""Extra weight for "no STAR role" at the first and last sentence, fading to nothing mid-answer."""
+
 _FORWARD = {0: 0.0, 1: -0.4, 2: -0.9, 3: -2.0}
 _BACKWARD = {-1: -1.8, -2: -2.4, -3: -2.8}
 _FROM_START = {"situation": 0.0, "task": -1.0, "action": -0.9, "result": -1.8}
@@ -47,6 +50,8 @@ def _position_prior(label: str | None, rel: float) -> float:
         return PRIOR_WEIGHT * (2.0 * rel - 1.0)
     if label == "task":
         return PRIOR_WEIGHT * (0.5 - 1.5 * abs(rel - 0.3))
+    if label is None:  # preambles and wrap-ups sit at the edges of an answer
+        return NONE_EDGE_PRIOR * (2.0 * rel - 1.0) ** 2
     return 0.0
 
 
