@@ -211,6 +211,9 @@ R: Those calls dropped by about two thirds within a month. [1.4] {you know}, it 
 -: {hmm} I take one call at a time. [1.2] That sounds obvious, but when the queue shows forty people waiting, {you know}, it is tempting to rush everyone.
 I keep a glass of water at my desk and I take a breath between calls.
 {um} After a really hard call I take the thirty seconds of wrap-up time to reset before the next one.
+S: Last winter our heating supplier had an outage and we were the only team answering. T: I had to keep my calls calm for a nine hour shift. [1.4]
+A: {uh} I stuck to that routine, one call, one breath, and I asked my lead to rotate the hardest calls between us.
+R: I finished the shift with my usual scores, and nobody on the team called in sick the next day.
 """),
     Script("angry_repeat", "Tell me about a customer who called back several times about the same issue.", """
 S: {uh} A small business owner called us five times in one week about a billing error.
@@ -241,7 +244,9 @@ And I never say I understand exactly how you feel, because usually I do not. [1.
     Script("metrics", "Which customer service metrics do you pay attention to?", """
 -: {uh} Mainly satisfaction scores and first contact resolution.
 Handling time matters too, but if I push it down too far, {you know}, people call back, and that costs more. [1.6]
-In my last job my first contact resolution was around eighty percent. {um} I kept it there by checking the account history before I answered.
+S: In my last job my first contact resolution was around eighty percent. A: {um} I kept it there by checking the account history before I answered.
+[1.2] {er} I also called back a few customers a day later, <so that> I knew whether the fix had really worked.
+R: Our repeat calls went down, and my lead used my notes in a team workshop.
 """),
     Script("language_barrier", "Tell me about a time you helped a customer who spoke limited English.", """
 S: {um} An older man called about a gas bill, and his English was quite limited.
@@ -259,9 +264,10 @@ R: It turned out someone was trying to take over her account. She thanked us for
 """),
     Script("learning_product", "How do you learn a new product quickly?", """
 -: {hmm} I use it myself, the way a customer would. [1.3]
-When I joined a software company, I set up a trial account and {like} broke things on purpose to see the error messages.
+S: When I joined a software company, the product had changed a lot just before I started. T: I had one week before taking live calls.
+A: I set up a trial account and {like} broke things on purpose to see the error messages.
 {um} I also read the last fifty support tickets <so that> I knew which questions came up most.
-After a week I could answer most calls without looking things up.
+R: After a week I could answer most calls without looking things up.
 """),
     Script("late_delivery", "A customer's order is late and they are upset. What do you do?", """
 -: First I apologise and check the tracking while they are on the line. {um} [1.2]
@@ -363,6 +369,18 @@ That way, if the line dropped, we could ring them back <right away> instead of m
 {er} And I made sure the team took their breaks, because tired people snap at customers.
 R: We lost far fewer customers than the team next door, and our manager turned the call back rule into a standard step for outages.
 {hmm} [1.6] It was an exhausting day, but it taught me that a small process can protect both customers and staff.
+"""),
+    Script("warehouse_mixup", "Tell me about a time you solved a problem that involved several departments.", """
+-: {um} Yes, [1.2] this one took a while to untangle.
+S: At a furniture retailer, customers kept receiving the wrong colour of sofa, and each complaint was treated as a one-off.
+Our warehouse blamed the website, and the website team blamed the warehouse.
+T: My manager asked me to find out what was actually going on, because the complaints were costing us a lot in returns. [1.5]
+A: {uh} I pulled every complaint from the last three months and put them in one sheet. I noticed that almost all of them were for two products that shared a stock code.
+{I mean} once you saw it, it was obvious. [1.3] I took the sheet to both teams in the same meeting, <so that> nobody could point at the other.
+The warehouse relabelled the shelves <right away>, and the website team fixed the codes the following week.
+{er} I also wrote a short script for agents, <so that> customers who had the wrong sofa were offered a swap and a discount without being transferred.
+R: Wrong colour deliveries dropped to almost zero, and returns for those two products fell by more than half.
+{hmm} [1.4] It taught me that the fix is often in the data, not in another apology.
 """),
 )
 

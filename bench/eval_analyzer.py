@@ -7,7 +7,8 @@ inputs, and the real clips of shared/eval-real.
   .venv/bin/python bench/eval_analyzer.py                    # the product's analyzer
   .venv/bin/python bench/eval_analyzer.py --standin          # the plain tiny.en stand-in (baseline check)
   .venv/bin/python bench/eval_analyzer.py --limit 5 --debug  # misses and false alarms per file, with times
-  options: --noise mixed|none|30|20|all, --json-out PATH, --cmd "ANALYZER ARGS", --skip-bad, --skip-real
+  options: --noise mixed|none|30|20|all, --json-out PATH, --cmd "ANALYZER ARGS", --skip-bad, --skip-real,
+           --rescore bench/out/last_results.jsonl (score the last run's saved results again)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from bad_inputs import check_case, make_bad_inputs  # noqa: E402
 from corpus import NOISE_CHOICES, Render, crisper_vtt, parse_script, real_clips, render_plan  # noqa: E402
-from scoring import FileScore, normalize, score_file, word_errors  # noqa: E402
+from scoring import FileScore, normalize, reference_tokens, score_file, word_diff, word_errors  # noqa: E402
 
 TRUTH_VERSION = 1
 PRODUCT_CMD = [str(ROOT / ".venv/bin/python"), "-m", "voice_coach", "analyze", "--json"]
@@ -174,7 +175,8 @@ def print_debug(sc: FileScore, truth: dict, result: dict) -> None:
     print(f"\n== {sc.name}  ({truth.get('voice')}, {truth.get('rate_wpm')} wpm, noise {truth.get('noise')})")
     print(f"   WER {sc.wer_errors}/{sc.wer_ref}; wpm true {truth['wpm']:.1f} got {(result.get('pace') or {}).get('wpm')}; "
           f"first speech {truth['first_speech_s']:.3f} s, latency got {(result.get('pauses') or {}).get('response_latency_s')}")
-    print(f"   transcript: {(result.get('transcript') or '')[:300]}")
+    ops = [op for op in word_diff(reference_tokens(truth["pieces"]), normalize(result.get("transcript") or "")) if op[0] != "="]
+    print("   word errors: " + "; ".join(f"{k} {r or ''}{'->' if k == 'S' else ''}{h if k != 'D' else ''}" for k, r, h in ops))
     for line in sc.misses:
         print(f"   MISS  {line}")
     for line in sc.false_alarms:
@@ -224,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-bad", action="store_true")
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/out")
+    ap.add_argument("--rescore", type=Path, metavar="JSONL", help="score saved results instead of running the analyzer")
     args = ap.parse_args(argv)
     cmd = shlex.split(args.cmd) if args.cmd else (STANDIN_CMD if args.standin else PRODUCT_CMD)
 
@@ -231,7 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     rendered = render_corpus(render_plan(args.noise, args.limit), args.out / "corpus")
     audio_s = sum(t["duration_s"] for _, _, t in rendered)
     print(f"corpus: {len(rendered)} answers, {audio_s / 60:.1f} min of audio, rendered/cached in {time.monotonic() - t0:.1f} s", file=sys.stderr)
-    results, run_s = run_analyzer(cmd, [p for _, p, _ in rendered], args.batch)
+    if args.rescore:
+        args.skip_bad = args.skip_real = True
+        saved = [json.loads(line) for line in args.rescore.read_text().splitlines() if line.strip()]
+        by_name = {(row["file"], row.get("script_hash")): row["result"] for row in saved}
+        results = {p: by_name.get((p.name, t["script_hash"]), "not in saved results (or the script changed)") for _, p, t in rendered}
+        run_s = 0.0
+    else:
+        results, run_s = run_analyzer(cmd, [p for _, p, _ in rendered], args.batch)
+        with open(args.out / "last_results.jsonl", "w") as fh:  # for --rescore and for reading transcripts
+            for _, p, t in rendered:
+                fh.write(json.dumps({"file": p.name, "script_hash": t["script_hash"], "result": results.get(p)}) + "\n")
 
     scores: list[FileScore] = []
     failed: list[str] = []

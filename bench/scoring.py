@@ -101,6 +101,33 @@ def word_errors(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> tuple[in
     return prev[-1], n_ref
 
 
+def word_diff(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The alignment behind `word_errors`, for reading: ("=", "S", "D", "I", or "-" for a dropped optional word)."""
+    n, m = len(ref), len(hyp)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for j in range(1, m + 1):
+        cost[0][j] = j
+    for i, (word, optional) in enumerate(ref, 1):
+        dele = 0 if optional else 1
+        cost[i][0] = cost[i - 1][0] + dele
+        for j in range(1, m + 1):
+            cost[i][j] = min(cost[i - 1][j] + dele, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (hyp[j - 1] != word))
+    ops: list[tuple[str, str, str]] = []
+    i, j = n, m
+    while i or j:
+        word, optional = ref[i - 1] if i else ("", False)
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (hyp[j - 1] != word):
+            ops.append(("=" if hyp[j - 1] == word else "S", word, hyp[j - 1]))
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + (0 if optional else 1):
+            ops.append(("-" if optional else "D", word, ""))
+            i -= 1
+        else:
+            ops.append(("I", "", hyp[j - 1]))
+            j -= 1
+    return ops[::-1]
+
+
 def max_matching(n_left: int, n_right: int, ok: Callable[[int, int], bool]) -> dict[int, int]:
     """Largest one-to-one matching (augmenting paths); returns left index -> right index."""
     adj = [[r for r in range(n_right) if ok(left, r)] for left in range(n_left)]
