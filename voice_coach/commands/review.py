@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
                   ".srt": "srt", ".vtt": "vtt"}  # fmt: skip
@@ -40,8 +41,8 @@ def _format(args: argparse.Namespace) -> str | None:
     return fmt
 
 
-def play(samples: "object", rate: int) -> None:
-    """Play through the default output; DeviceError (one line) when there is none."""
+def play(samples: "object", rate: int, on_start: "Callable[[], None] | None" = None) -> None:
+    """Play through the default output; DeviceError (one line) when there is none. `on_start` runs once it opened."""
     from voice_coach.errors import DeviceError
 
     try:
@@ -50,6 +51,8 @@ def play(samples: "object", rate: int) -> None:
         raise DeviceError(f"cannot play audio: {exc}") from exc
     try:
         sd.check_output_settings(samplerate=rate, channels=1)
+        if on_start:
+            on_start()
         sd.play(samples, rate)
         sd.wait()
     except (sd.PortAudioError, ValueError) as exc:
@@ -85,6 +88,6 @@ def run(args: argparse.Namespace) -> int:
         if args.play:
             for answer in answers:  # one at a time: a long answer's samples are large
                 samples, rate = store.read_audio(answer)
-                console.print(f"Playing answer {answer.number} ({len(samples) / rate:.1f} s)...", highlight=False)
-                play(samples, rate)
+                note = f"Playing answer {answer.number} ({len(samples) / rate:.1f} s)..."
+                play(samples, rate, on_start=lambda: console.print(note, highlight=False))
     return 0

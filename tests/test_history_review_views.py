@@ -1,0 +1,187 @@
+"""Pure rendering: transcript tokens and STAR blocks, subtitles, trends, sparklines, SVG and PNG charts."""
+
+from __future__ import annotations
+
+import random
+import struct
+import time
+import xml.etree.ElementTree as ET
+import zlib
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from voice_coach.store.records import SessionSummary
+from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.views.chart_layout import layout, nice_ticks
+from voice_coach.views.charts_png import BAND, Canvas, progress_png
+from voice_coach.views.charts_svg import metric_svg, progress_html
+from voice_coach.views.progress_data import points, trend_sentence
+from voice_coach.views.progress_view import bar_chart, render_progress, sparkline
+from voice_coach.views.review_export import subtitle_cues
+from voice_coach.views.targets import FILLERS, STAR, all_targets, pace_target
+from voice_coach.views.transcript import answer_tokens, star_blocks
+
+
+def session(i: int, wpm: float | None, fpm: float = 2.0, ts: float | None = None, answers: int = 3) -> SessionSummary:
+    return SessionSummary(id=f"s{i}", started_ts=ts if ts is not None else 1_790_000_000 + i * 86400, finished_ts=None,
+                          complete=True, kind="practice", bank=None, model="m", answers=answers, duration_s=60.0 * answers,
+                          wpm=wpm, fillers_per_min=fpm, dead_air=1, response_latency_s=1.0, star_complete=0.75,
+                          speech_answers=answers if wpm is not None else 0, star_answers=answers)  # fmt: skip
+
+
+def render(renderable, width: int = 100) -> str:
+    console = Console(width=width, color_system=None, record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_tokens_put_pauses_between_the_right_words_and_add_acoustic_fillers():
+    a = synthetic_analysis(random.Random(5), words=40, fillers=2, pauses=(1.5, 3.2))
+    a["fillers"]["items"].append({"text": "hmm", "start": 0.1, "end": 0.4, "kind": "hesitation"})  # heard, not transcribed
+    tokens = answer_tokens(a)
+    assert [t.start for t in tokens] == sorted(t.start for t in tokens)
+    pauses = [t for t in tokens if t.kind == "pause"]
+    assert [t.text for t in pauses] == ["[1.5 s]", "[3.2 s]"]
+    assert [t.dead_air for t in pauses] == [False, True]
+    for p in pauses:
+        i = tokens.index(p)
+        assert tokens[i - 1].end <= p.start + 1e-6 and tokens[i + 1].start >= p.end - 1e-6
+    assert sum(t.kind == "filler" for t in tokens) == 3
+    assert sum(t.kind == "word" for t in tokens) == 40
+
+
+def test_star_blocks_follow_the_segments():
+    a = synthetic_analysis(random.Random(1), words=60, star="STAR")
+    blocks = star_blocks(a, answer_tokens(a))
+    assert [b.label for b in blocks] == ["Situation", "Task", "Action", "Result"]
+    for block, seg in zip(blocks, a["star"]["segments"]):
+        assert all(seg["start"] - 1e-6 <= t.mid < seg["end"] + 0.5 for t in block.tokens)
+    assert sum(len(b.tokens) for b in blocks) == len(answer_tokens(a))
+    assert [b.label for b in star_blocks({"star": {}}, answer_tokens(a))] == [None]
+
+
+def test_subtitle_cues_break_at_pauses_and_stay_short():
+    a = synthetic_analysis(random.Random(2), words=90, fillers=3, pauses=(2.0,))
+    tokens = answer_tokens(a)
+    cues = subtitle_cues(tokens)
+    assert sum(len(c[2]) for c in cues) == 93  # every word and filler appears once
+    pause = next(t for t in tokens if t.kind == "pause")
+    assert any(abs(end - pause.start) < 0.5 for _, end, _ in cues)
+    assert all(end - start <= 6.0 + 1e-6 and len(toks) <= 12 for start, end, toks in cues)
+    assert all(c1[1] <= c2[0] + 1e-6 for c1, c2 in zip(cues, cues[1:]))
+
+
+def test_trend_sentence_reads_first_and_last_against_the_band():
+    pts = points([session(i, w) for i, w in enumerate([182, 176, 170, 165, 158, 151])])
+    pace = pace_target()
+    assert trend_sentence(pace, pts) == (
+        "pace went from 182 to 151 wpm over your 6 sessions; now inside the target band (130-160 wpm)")
+    many = points([session(i, w) for i, w in enumerate([190] * 5 + [185, 184, 183, 182, 181, 180, 179, 178, 177, 176])])
+    assert trend_sentence(pace, many, window=6).startswith("pace went from 181 to 176 wpm over your last 6 sessions; still above")
+    steady = points([session(i, 150 + (i % 2)) for i in range(4)])
+    assert "held steady at about 151 wpm" in trend_sentence(pace, steady)
+    one = points([session(0, 150)])
+    assert "not enough data for a trend" in trend_sentence(pace, one)
+
+
+def test_points_group_by_day_and_week_with_answer_weights():
+    base = time.mktime((2026, 11, 16, 9, 0, 0, 0, 0, -1))  # a Monday
+    sums = [session(0, 100, ts=base, answers=1), session(1, 160, ts=base + 3600, answers=3),
+            session(2, 140, ts=base + 86400 * 2, answers=2), session(3, 120, ts=base + 86400 * 8, answers=2)]  # fmt: skip
+    days = points(sums, "day")
+    assert [p.answers for p in days] == [4, 2, 2]
+    assert days[0].values["wpm"] == pytest.approx((100 * 1 + 160 * 3) / 4)
+    weeks = points(sums, "week")
+    assert [p.label for p in weeks] == ["week of 2026-11-16", "week of 2026-11-23"]
+    assert weeks[0].values["wpm"] == pytest.approx((100 + 480 + 280) / 6)
+    assert weeks[1].values["dead_air_per_answer"] == pytest.approx(0.5)
+
+
+def test_sparkline_and_bars_show_the_band_without_colour():
+    pace = pace_target((130, 160))
+    line = sparkline(pace, [200, 145, None, 120])
+    assert line.plain[2] == " " and len(line.plain) == 4
+    assert line.plain[0] == "█" and line.plain[3] == "▁"
+    styles = [str(span.style) for span in line.spans]
+    assert styles == ["yellow", "green", "yellow"]
+    pts = points([session(i, w) for i, w in enumerate([180, 150])])
+    text = render(bar_chart(pace, pts, width=40))
+    rows = text.strip().splitlines()
+    assert rows[0].count("█") > rows[1].count("█") and "┊" in rows[1]
+
+
+def test_progress_terminal_mentions_every_metric():
+    pts = points([session(i, w) for i, w in enumerate([182, 151])])
+    text = render(render_progress(all_targets(), pts))
+    for label in ("pace (wpm)", "fillers (per min)", "dead air (per answer)", "response latency (s)", "STAR completeness"):
+        assert label in text
+    assert "pace went from 182 to 151 wpm" in text
+    assert "not enough data for a trend" in render(render_progress(all_targets(), pts[:1]), width=200).lower()
+
+
+def test_nice_ticks_cover_the_range():
+    for lo, hi in ((0, 163.8), (0, 1.05), (0, 7.3), (2, 3)):
+        ticks = nice_ticks(lo, hi)
+        assert ticks[0] <= lo and ticks[-1] >= hi and len(ticks) <= 8
+
+
+def test_svg_is_well_formed_with_band_and_a_dot_per_point():
+    pts = points([session(i, w, fpm=f) for i, (w, f) in enumerate([(182, 6.0), (170, 4.0), (151, 2.5)])])
+    svg = metric_svg(FILLERS, pts)
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    circles = root.findall(f"{ns}circle")
+    assert len(circles) == 3
+    assert [c.get("fill") for c in circles] == ["#d08000", "#d08000", "#2a8a2a"]  # outside, outside, inside ≤ 3
+    band = root.find(f"{ns}rect[@class='band']")
+    lay = layout(FILLERS, pts)
+    assert float(band.get("y")) == pytest.approx(lay.y(3.0), abs=0.1)
+    page = progress_html(all_targets(), pts)
+    assert page.count("<svg") == 5 and "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def _decode_png(data: bytes) -> np.ndarray:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, size = 8, b"", None
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        assert struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0] == zlib.crc32(kind + body)
+        if kind == b"IHDR":
+            size = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    w, h = size
+    raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(h, 1 + w * 3)
+    assert not raw[:, 0].any()
+    return raw[:, 1:].reshape(h, w, 3)
+
+
+def test_png_is_valid_and_draws_bands_and_points():
+    pts = points([session(i, w) for i, w in enumerate([182, 170, 151])])
+    img = _decode_png(progress_png(all_targets(), pts, "3 sessions"))
+    assert img.shape == (40 + 190 * 5, 720, 3)
+    band_pixels = np.all(img == BAND, axis=2)
+    per_chart = [band_pixels[40 + i * 190: 40 + (i + 1) * 190].sum() for i in range(5)]
+    assert all(n > 1000 for n in per_chart)
+    assert np.all(img[:, :, :] == (42, 138, 42), axis=2).sum() > 0  # green dots (inside a band)
+    assert np.all(img == (208, 128, 0), axis=2).sum() > 0  # orange dot (182 wpm is above)
+
+
+def test_canvas_text_and_lines_land_where_asked():
+    c = Canvas(60, 20)
+    c.text(1, 1, "A1", (0, 0, 0), scale=1)
+    ink = np.argwhere(np.all(c.px == 0, axis=2))
+    assert ink[:, 0].min() == 1 and ink[:, 0].max() == 7 and ink[:, 1].max() <= 1 + 12
+    c2 = Canvas(50, 50)
+    c2.line(5, 5, 45, 45, (255, 0, 0), width=1)
+    red = np.all(c2.px == (255, 0, 0), axis=2)
+    assert red[25, 25] and red[5, 5] and not red[5, 45]
+
+
+def test_star_target_shows_percent():
+    assert STAR.fmt(0.75) == "75%" and STAR.fmt(0.5, unit=False) == "50%"
+    assert STAR.band_text() == "75-100%"
