@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from voice_coach.analysis.star_lexicon import cue_scores
+from voice_coach.analysis.star_lexicon import cue_scores, tells_story_in_present
 
 LABELS = ("situation", "task", "action", "result")
 _ORDER = {label: i for i, label in enumerate(LABELS)}
@@ -28,8 +28,8 @@ NONE_EDGE_PRIOR = 0.6
 """Extra weight for "no STAR role" at the first and last sentence, fading to nothing mid-answer."""
 
 _FORWARD = {0: 0.0, 1: -0.4, 2: -0.9, 3: -2.0}
-_BACKWARD = {-1: -1.8, -2: -2.4, -3: -2.8}
-_FROM_START = {"situation": 0.0, "task": -1.0, "action": -0.9, "result": -1.8}
+_BACKWARD = {-1: -1.4, -2: -1.8, -3: -2.2}
+_FROM_START = {"situation": 0.0, "task": -1.0, "action": -0.9, "result": -1.0}
 _ENTER_NONE_START = -0.3
 _ENTER_NONE_STORY = -1.2
 
@@ -59,9 +59,10 @@ def emission_table(texts: Sequence[str]) -> list[dict[str | None, float]]:
     """Per sentence, the score of each state before the order is taken into account."""
     n = len(texts)
     table = []
+    present_story = tells_story_in_present(list(texts))
     for i, text in enumerate(texts):
         rel = i / (n - 1) if n > 1 else 0.5
-        cues = cue_scores(text)
+        cues = cue_scores(text, present_story)
         table.append({lab: cues[lab] + BIAS[lab] + _position_prior(lab, rel) for lab in (*LABELS, None)})
     return table
 

@@ -47,7 +47,7 @@ _I_FORMS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
 _WE_FORMS = frozenset({"we", "we're", "we've", "we'd", "we'll"})
 _THIRD = r"(?:he|she|they|the customer|the client|the guest|the patient|the caller|the man|the woman|the lady|the guy|the member|the student|the couple|the family|the professor|my manager|my supervisor|my boss|the manager|the supervisor|customers|people|everyone)"
 _NUMBER_WORDS = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|half|"
     r"double|doubled|twice|triple|tripled|dozen|percent|\d[\d,.]*%?)"
 )
@@ -71,6 +71,9 @@ def is_past(token: str) -> bool:
         return True
     return len(token) > 4 and token.endswith("ed") and token not in NOT_PAST_ED
 
+
+_PAST_AUX = frozenset("had was were did didn't couldn't wasn't weren't hadn't wouldn't".split())
+"""Short past forms that mark narration even when the main verb is not past."""
 
 _ADJECTIVE_SLOT = frozenset(
     "am is are be been being get gets getting i'm you're it's we're they're he's she's feel feels "
@@ -118,6 +121,8 @@ CUES: tuple[Cue, ...] = tuple(
         r"i was (?:a|an|the) (?:\w+ ){0,3}(?:at|in|for|with)",
         r"i was (?:new|working|covering|on shift|the only|in charge)",
         r"i was (?:at|in|on) (?:a|an|the|my|our)",
+        r"(?:i'm|i am) (?:working|at|on shift|covering|new)",
+        r"(?:this|these) (?:\w+ )?(?:guy|lady|man|woman|customer|client|caller|couple|family|kid|gentleman|table|patient|guest)",
         r"back when",
         r"(?:my time|my days|my years) (?:at|with|in|as|on)",
         r"(?:example|time|story|situation) (?:that )?(?:comes to mind|i can think of|i remember)",
@@ -134,11 +139,12 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(
         "situation", 1.2,
         _THIRD + r" (?:was|were|had been|had|kept|wanted|needed|said|claimed|insisted|complained|couldn't|didn't|hadn't|wasn't)",
-        r"(?:was|were) (?:really |very |so |pretty |super |getting |already )?(?:upset|angry|mad|furious|frustrated|annoyed|confused|struggling|nervous|scared|stressed|panicking|yelling|rude|late|broken|down|missing|wrong|damaged|overwhelmed|behind|backed up|crying|short staffed)",
+        r"(?:was|were|is|are|he's|she's|they're|gets|got) (?:really |very |so |pretty |super |getting |already |just )?(?:upset|angry|mad|furious|frustrated|annoyed|confused|struggling|nervous|scared|stressed|panicking|yelling|rude|late|broken|down|missing|wrong|damaged|overwhelmed|behind|backed up|crying|short staffed)",
         r"because (?:his|her|their|the|it|we|they|he|she|our)",
         r"had (?:been|already|just|never)",
         r"(?:was|were) (?:\w+ing)",
         r"it turned out",
+        r"kept \w+ing",
         r"^ (?:(?:so|um|uh|okay|well|yeah|and|but) )*(?:when|while|back when|during|before|in|at) ",
         r"(?:which|that) (?:is|was) (?:basically|pretty|kind of|really)",
     )
@@ -162,6 +168,7 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(
         "task", 1.2,
         r"(?:i|we) (?:had|needed|wanted) to",
+        r"i (?:have|need) to",
         r"i wanted to (?:\w+ ){0,2}(?:make|raise|improve|find|help|keep|get|reduce|increase|turn|give|show|fix|solve|learn|be|ensure)",
         r"i was (?:hoping|trying) to",
         r"(?:so|and) i (?:had|needed) to",
@@ -191,6 +198,7 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:thanked|thanks) (?:me|us|my|our)",
         r"(?:i|we|it) (?:learned|taught me|showed me)",
         r"the lesson",
+        r"(?:took away|take away|takeaway|that experience|this experience) (?:from|was|is|taught|showed|made)",
         r"(?:left|wrote|gave|posted) (?:us |me )?(?:a|an) (?:\w+ ){0,2}(?:review|tip|letter|comment|rating|note)",
         r"(?:five star|5 star|positive|good|great|glowing|nice) (?:review|feedback|rating|survey)",
         r"(?:went|gone|go|goes|dropped|fell|rose|increased|decreased|improved|reduced|grew|jumped|climbed|cut|came|went back) (?:\w+ ){0,3}(?:up |down )?(?:by|from|to) (?:about |around |almost |nearly |over |more than |roughly )?" + _NUMBER_WORDS,
@@ -199,8 +207,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(
         "result", 1.8,
         r"(?:was|were|seemed|felt|looked) (?:really |very |so |super |much |a lot |pretty |more |totally |clearly )*(?:happy|happier|satisfied|grateful|pleased|thrilled|relieved|impressed|thankful|calmer|understanding|appreciative)",
-        r"(?:appreciated|calmed down|came back|stayed with us|signed up|renewed|recommended)",
-        _THIRD + r" (?:\w+ ){0,2}(?:kept|booked|bought|switched|accepted|agreed|chose|picked|paid|left|called|said|told|wrote|got|passed|started|finished|made|decided|upgraded|stayed|renewed|returned|rated|ordered)",
+        r"(?:appreciated|calmed down|calms down|came back|comes back|stayed with us|signed up|renewed|recommended|walks out|thank you so much)",
+        _THIRD + r" (?:\w+ ){0,2}(?:kept (?:the|his|her|their|it|coming|using|buying|shopping|ordering)|booked|bought|switched|accepted|agreed|chose|picked|paid|left|called|said|told|wrote|got|passed|started|finished|made|decided|upgraded|stayed|renewed|returned|rated|ordered)",
         r"(?:increased|decreased|improved|reduced|dropped|saved|raised|lowered|doubled|halved|boosted|shortened|cut)",
         r"(?:was|were|got) (?:all |fully |finally |completely )?(?:resolved|fixed|solved|sorted|approved|back|done|seated|ready|accepted|promoted|recognized|praised)",
         r"(?:regular|loyal) (?:customer|client)",
@@ -214,7 +222,7 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:said|told) (?:me |us |the \w+ )?(?:that )?(?:i|we|it|she|he|they) (?:was|were|made|would|had|did|'d|saved)",
         r"(?:made|make|making) (?:her|his|their|my|our) (?:day|night|week)",
         r"\d+ (?:minutes|hours|days|weeks|percent|points|dollars|%)",
-        r"percent|%",
+        r"(?:percent|%)(?! off| discount)",
     )
     # --- No STAR role: preamble, wrap-up, opinion -------------------------------------------
     + _cues(
@@ -224,6 +232,8 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:that's|that is|that was) (?:one|an|a good|a great|my|the) (?:example|story|time|one)",
         r"that's (?:how|what|why|basically|pretty much|about|all)",
         r"(?:so )?yeah (?:that's|that was|so|i think)",
+        r"i (?:haven't|have not|never) (?:really |actually )?(?:had|been in|dealt|faced|experienced)",
+        r"what i would do",
     )
 )
 
@@ -245,8 +255,26 @@ GENERIC_CUES: tuple[Cue, ...] = tuple(
 )
 
 
-def cue_scores(text: str) -> dict[str | None, float]:
-    """Sum of the cue weights each label collects in `text`, plus tense evidence."""
+HISTORICAL_PRESENT = re.compile(
+    r"\b(?:he|she|they|this (?:\w+ )?(?:guy|lady|man|woman|customer|caller|client|couple|family|gentleman)|the (?:customer|guy|lady|man|woman|caller)) "
+    r"(?:just |actually |then |finally )?(?:comes|calls|walks|says|goes|gets|starts|keeps|asks|wants|tells|yells|hands|shows|leaves|pulls|brings|takes|needs|can't|doesn't|won't|is|'s|has)\b"
+    r"|\b(?:he's|she's|they're) (?:\w+ )?(?:yelling|leaving|asking|calling|telling|saying|getting|trying|going|waiting|screaming|crying|standing)\b"
+    r"|\b(?:so|and|then) i (?:grab|give|send|tell|ask|call|check|open|walk|go|take|get|put|make|find|explain|apologize|offer|verify|update|pull|look|run|say)\b"
+)
+"""Story told in the present tense ("so this guy comes up", "so I grab a new box")."""
+
+
+def tells_story_in_present(texts: list[str]) -> bool:
+    """Whether an answer narrates a specific event in the historical present, as speakers often do."""
+    return sum(bool(HISTORICAL_PRESENT.search(" " + normalize(t) + " ")) for t in texts) >= 2
+
+
+def cue_scores(text: str, present_story: bool = False) -> dict[str | None, float]:
+    """Sum of the cue weights each label collects in `text`, plus tense evidence.
+
+    `present_story` says the whole answer is told in the present tense, so present forms count
+    as narration rather than as general statements.
+    """
     norm = " " + normalize(text) + " "
     toks = norm.split()
     scores: dict[str | None, float] = {label: 0.0 for label in STATES}
@@ -257,8 +285,8 @@ def cue_scores(text: str) -> dict[str | None, float]:
         # A stated aim: the verbs inside it are what had to happen, not what was done.
         scores["action"] -= 1.0
     past = past_tokens(toks)
-    narrated = bool(past) or any(t in ("had", "was", "were", "did") for t in toks)
-    narrated = narrated or bool(re.search(r"\b(?:ago|last|yesterday|once)\b", norm))
+    narrated = bool(past) or any(t in _PAST_AUX for t in toks)
+    narrated = narrated or present_story or bool(re.search(r"\b(?:ago|last|yesterday|once)\b", norm))
     for cue in GENERIC_CUES:
         if cue.pattern.search(norm):
             scores[None] += cue.weight if not narrated else cue.weight / 3
