@@ -167,11 +167,11 @@ def _split_run(words: Sequence[Word], punctuated: bool) -> list[Sequence[Word]]:
     else:  # far too long for one spoken sentence: a comma before a new subject will do
         min_cut = MIN_RUN_CUT
     best_i, best_score = -1, 0.0
-    n = len(words)
-    for i in range(1, n):
+    left = 0
+    for i in range(1, len(words)):
+        left += not words[i - 1].filler
         if words[i].filler:
             continue
-        left = sum(1 for w in words[:i] if not w.filler)
         right = len(content) - left
         if left < MIN_PIECE_WORDS or right < MIN_PIECE_WORDS:
             continue

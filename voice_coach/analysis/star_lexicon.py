@@ -117,7 +117,7 @@ CUES: tuple[Cue, ...] = tuple(
         r"when i (?:first )?(?:started|joined|began|was new|got hired)",
         r"i (?:had )?just (?:started|joined|been hired)",
         r"i (?:was )?work(?:ed|ing) (?:as|at|for|in|on|the)",
-        r"i used to work",
+        r"i used to (?:work|be)",
         r"i was (?:a|an|the) (?:\w+ ){0,3}(?:at|in|for|with)",
         r"i was (?:new|working|covering|on shift|the only|in charge)",
         r"i was (?:at|in|on) (?:a|an|the|my|our)",
@@ -151,7 +151,9 @@ CUES: tuple[Cue, ...] = tuple(
     # --- Task: obligation, aim, responsibility ---------------------------------------------
     + _cues(
         "task", 3.5,
-        r"my (?:job|role|task|responsibility|goal|aim|priority|focus|challenge|mission) (?:was|is|there was|became)",
+        r"my (?:main |biggest |first |only |top |number one )?(?:job|role|task|responsibility|goal|aim|priority|focus|challenge|mission|concern|objective) (?:was|is|there was|became|at that point)",
+        r"i was (?:determined|trying|hoping|expected) to",
+        r"i made it my (?:goal|priority|mission|job)",
         r"(?:part|the point) of my job",
         r"i (?:was|am) (?:responsible|in charge|tasked|assigned|asked|told)",
         r"i knew (?:i|we) (?:had|needed|wanted|would have|have) to",
@@ -170,7 +172,6 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:i|we) (?:had|needed|wanted) to",
         r"i (?:have|need) to",
         r"i wanted to (?:\w+ ){0,2}(?:make|raise|improve|find|help|keep|get|reduce|increase|turn|give|show|fix|solve|learn|be|ensure)",
-        r"i was (?:hoping|trying) to",
         r"(?:so|and) i (?:had|needed) to",
     )
     # --- Action: the speaker doing things --------------------------------------------------
@@ -198,6 +199,8 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:thanked|thanks) (?:me|us|my|our)",
         r"(?:i|we|it) (?:learned|taught me|showed me)",
         r"the lesson",
+        r"(?:i|we) (?:got|was|were) (?:\w+ )?(?:recognized|praised|thanked|promoted|named|awarded|complimented|mentioned)",
+        r"(?:kept|saved|retained|won back) (?:the|his|her|their|our|that) (?:account|customer|client|business|contract|membership|subscription|sale)",
         r"(?:took away|take away|takeaway|that experience|this experience) (?:from|was|is|taught|showed|made)",
         r"(?:left|wrote|gave|posted) (?:us |me )?(?:a|an) (?:\w+ ){0,2}(?:review|tip|letter|comment|rating|note)",
         r"(?:five star|5 star|positive|good|great|glowing|nice) (?:review|feedback|rating|survey)",
@@ -215,7 +218,7 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:eventually|finally|afterwards|later|the next day|a few days later|a week later|by the end|within)",
         r"(?:score|scores|rating|satisfaction|csat|nps|sales|complaints|wait times?|call times?|response times?|numbers)",
         r"(?:manager|supervisor|boss|owner|lead) (?:\w+ ){0,2}(?:praised|recognized|thanked|noticed|said|used|shared|made it|asked me to share|gave me)",
-        r"(?:shout out|award|promotion|bonus|employee of the (?:month|quarter|year)|was named|got promoted|was promoted)",
+        r"(?:shout out|award|got a promotion|bonus|employee of the (?:month|quarter|year)|was named|got promoted|was promoted)",
         r"(?:it|that) (?:worked|paid off|helped|made a (?:big )?difference)",
         r"(?:i|we) (?:managed|were able|was able) to",
         r"(?:didn't|never|did not) (?:get|have|leave|hear|cancel|lose|miss)",
@@ -243,6 +246,8 @@ GENERIC_CUES: tuple[Cue, ...] = tuple(
     _cues(
         None, 3.0,
         r"i'd (?:say|like to think)",
+        r"you (?:deal|get|see|have|need|learn|want|can|know|just|try|should|always|never|really)",
+        r"all the time",
         r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|customers|people|a good|good|great|the most|my biggest|staying|being|listening|having|it is|this|every)",
         r"(?:you|one) (?:have|has|need|needs|should|can't|cannot) to",
         r"it's (?:really )?(?:important|about|all about|key|essential)",
@@ -278,10 +283,12 @@ def cue_scores(text: str, present_story: bool = False) -> dict[str | None, float
     norm = " " + normalize(text) + " "
     toks = norm.split()
     scores: dict[str | None, float] = {label: 0.0 for label in STATES}
+    stated_aim = False
     for cue in CUES:
         if cue.pattern.search(norm):
             scores[cue.label] += cue.weight
-    if any(cue.label == "task" and cue.weight >= 3 and cue.pattern.search(norm) for cue in CUES):
+            stated_aim = stated_aim or (cue.label == "task" and cue.weight >= 3)
+    if stated_aim:
         # A stated aim: the verbs inside it are what had to happen, not what was done.
         scores["action"] -= 1.0
     past = past_tokens(toks)
