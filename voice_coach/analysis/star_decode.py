@@ -18,7 +18,7 @@ from voice_coach.analysis.star_lexicon import cue_scores, tells_story_in_present
 LABELS = ("situation", "task", "action", "result")
 _ORDER = {label: i for i, label in enumerate(LABELS)}
 
-BIAS: dict[str | None, float] = {"situation": 0.0, "task": -1.2, "action": 0.4, "result": -0.2, None: -0.6}
+BIAS: dict[str | None, float] = {"situation": 0.0, "task": -0.7, "action": 0.4, "result": -0.2, None: -0.6}
 """Evidence a sentence needs before a label is worth it: Task must be stated, Action is the default story step."""
 
 PRIOR_WEIGHT = 1.0

@@ -75,18 +75,27 @@ def is_past(token: str) -> bool:
 _PAST_AUX = frozenset("had was were did didn't couldn't wasn't weren't hadn't wouldn't".split())
 """Short past forms that mark narration even when the main verb is not past."""
 
-_ADJECTIVE_SLOT = frozenset(
+_BE_GET = frozenset(
     "am is are be been being get gets getting i'm you're it's we're they're he's she's feel feels "
-    "seem seems look looks very really pretty so too more most quite fairly".split()
+    "seem seems look looks".split()
 )
-"""After these, an -ed word is an adjective ("I'm organized", "I get flustered"), not narrated past."""
+_INTENSIFIERS = frozenset("very really pretty so too more most quite fairly".split())
+
+
+def _adjective_slot(toks: list[str], i: int) -> bool:
+    """After a present be/get form (maybe with an intensifier), an -ed word is an adjective:
+    "I'm organized", "I get really flustered" are not narrated past."""
+    prev = toks[i - 1] if i > 0 else ""
+    if prev in _INTENSIFIERS:
+        prev = toks[i - 2] if i > 1 else ""
+    return prev in _BE_GET
 
 
 def past_tokens(toks: list[str]) -> list[str]:
     """The past-tense verbs among `toks`, leaving out -ed adjectives in present-tense frames."""
     return [
         t for i, t in enumerate(toks)
-        if is_past(t) and not (t.endswith("ed") and t not in IRREGULAR_PAST and i > 0 and toks[i - 1] in _ADJECTIVE_SLOT)
+        if is_past(t) and not (t.endswith("ed") and t not in IRREGULAR_PAST and _adjective_slot(toks, i))
     ]
 
 
@@ -153,6 +162,9 @@ CUES: tuple[Cue, ...] = tuple(
         "task", 3.5,
         r"my (?:main |biggest |first |only |top |number one )?(?:job|role|task|responsibility|goal|aim|priority|focus|challenge|mission|concern|objective) (?:was|is|there was|became|at that point)",
         r"i was (?:determined|trying|hoping|expected) to",
+        r"what (?:he|she|they|i|we|the \w+) (?:really )?(?:needed|wanted|had to do|needed to do) (?:was|is)",
+        r"(?:somebody|someone|one of us) (?:had|needed) to",
+        r"the (?:only|main|most important) thing (?:that )?(?:mattered|i cared about|was to)",
         r"i made it my (?:goal|priority|mission|job)",
         r"(?:part|the point) of my job",
         r"i (?:was|am) (?:responsible|in charge|tasked|assigned|asked|told)",
@@ -169,7 +181,7 @@ CUES: tuple[Cue, ...] = tuple(
     )
     + _cues(
         "task", 1.2,
-        r"(?:i|we) (?:had|needed|wanted) to",
+        r"(?:i|we) (?:really )?(?:had|needed|wanted) to",
         r"i (?:have|need) to",
         r"i wanted to (?:\w+ ){0,2}(?:make|raise|improve|find|help|keep|get|reduce|increase|turn|give|show|fix|solve|learn|be|ensure)",
         r"(?:so|and) i (?:had|needed) to",
@@ -199,6 +211,8 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:thanked|thanks) (?:me|us|my|our)",
         r"(?:i|we|it) (?:learned|taught me|showed me)",
         r"the lesson",
+        r"(?:haven't|hasn't|hadn't|never) (?:\w+ )?(?:\w+) (?:since|again)",
+        r"turned (?:positive|around|out (?:great|well|fine|okay))",
         r"(?:i|we) (?:got|was|were) (?:\w+ )?(?:recognized|praised|thanked|promoted|named|awarded|complimented|mentioned)",
         r"(?:kept|saved|retained|won back) (?:the|his|her|their|our|that) (?:account|customer|client|business|contract|membership|subscription|sale)",
         r"(?:took away|take away|takeaway|that experience|this experience) (?:from|was|is|taught|showed|made)",
@@ -222,7 +236,7 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:it|that) (?:worked|paid off|helped|made a (?:big )?difference)",
         r"(?:i|we) (?:managed|were able|was able) to",
         r"(?:didn't|never|did not) (?:get|have|leave|hear|cancel|lose|miss)",
-        r"(?:said|told) (?:me |us |the \w+ )?(?:that )?(?:i|we|it|she|he|they) (?:was|were|made|would|had|did|'d|saved)",
+        r"(?:said|told|say|says|saying) (?:me |us |the \w+ )?(?:that )?(?:i|we|it|she|he|they) (?:was|were|made|would|had|did|'d|saved)",
         r"(?:made|make|making) (?:her|his|their|my|our) (?:day|night|week)",
         r"\d+ (?:minutes|hours|days|weeks|percent|points|dollars|%)",
         r"(?:percent|%)(?! off| discount)",
@@ -308,7 +322,7 @@ def cue_scores(text: str, present_story: bool = False) -> dict[str | None, float
     if not any(t in _I_FORMS or t in _WE_FORMS for t in toks):
         # Nobody on our side is the subject: others act in the scene or in the outcome, not in the Action.
         scores["action"] -= 1.0
-        if not any(t in ("my", "me", "our", "us") for t in toks):
+        if not stated_aim and not any(t in ("my", "me", "our", "us") for t in toks):
             scores["task"] -= 0.8
     if past and not action_past:
         scores["situation"] += 0.6
