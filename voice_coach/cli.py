@@ -16,7 +16,10 @@ from voice_coach.errors import VoiceCoachError
 # Each module in voice_coach/commands/ has `register(subparsers)`, which adds its parser and sets `func`.
 COMMAND_MODULES = [
     "analyze",
+    "devices", "mic_check",
+
     "questions",
+    "history", "review", "progress", "forget", "export", "import_cmd",
 ]
 
 

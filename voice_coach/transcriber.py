@@ -122,7 +122,10 @@ class WhisperTranscriber:
         limit = len(samples) / SAMPLE_RATE
         words: list[Word] = []
         for seg in segments:
-            for w in seg.words or ():
+            seg_words = list(seg.words or ())
+            if seg_words and np.median([w.end - w.start for w in seg_words]) < 0.02:
+                continue  # words squeezed into no time: Whisper inventing text past the end of speech
+            for w in seg_words:
                 text = w.word.strip()
                 if not text:
                     continue

@@ -24,10 +24,13 @@ def frame_energy_db(samples: np.ndarray) -> np.ndarray:
     """Energy in dBFS of 10 ms windows every 5 ms; frame i covers samples [i*HOP, i*HOP + WINDOW)."""
     if len(samples) < WINDOW:
         samples = np.pad(samples, (0, WINDOW - len(samples)))
-    n = 1 + (len(samples) - WINDOW) // HOP
-    sq = np.concatenate([[0.0], np.cumsum(samples.astype(np.float64) ** 2)])
-    starts = np.arange(n) * HOP
-    power = (sq[starts + WINDOW] - sq[starts]) / WINDOW
+    hops = len(samples) // HOP
+    hop_power = np.empty(hops, dtype=np.float64)
+    step = HOP * 8192  # in pieces, so a 30-minute answer needs no full-size temporary
+    for a in range(0, hops * HOP, step):
+        piece = samples[a : min(a + step, hops * HOP)].astype(np.float64).reshape(-1, HOP)
+        hop_power[a // HOP : a // HOP + len(piece)] = (piece**2).mean(axis=1)
+    power = (hop_power[:-1] + hop_power[1:]) / 2  # WINDOW == 2 * HOP
     return 10.0 * np.log10(power + 10 ** (_FLOOR_DB / 10))
 
 
@@ -35,7 +38,7 @@ def _thresholds(noise: np.ndarray, speech: np.ndarray) -> tuple[float, float]:
     """Low and high thresholds between a noise sample and a speech sample of frame energies."""
     noise_hi = float(np.percentile(noise, 90)) if len(noise) else _FLOOR_DB
     speech_lvl = float(np.percentile(speech, 90)) if len(speech) else noise_hi + 30
-    low = noise_hi + 3.0
+    low = noise_hi + 1.0  # only extends speech already anchored above `high`, so it can sit close to the noise
     high = max(low + 3.0, min(noise_hi + 10.0, speech_lvl - 10.0))
     return low, high
 
@@ -99,3 +102,37 @@ def refine_spans(samples: np.ndarray, coarse: list[tuple[int, int]]) -> list[Spa
         else:
             refined.append([new_start, new_end])
     return [Span(round(s, 4), round(e, 4)) for s, e in refined]
+
+
+def split_islands(samples: np.ndarray, spans: list[Span], min_gap_s: float = 0.09) -> list[Span]:
+    """Cut speech spans at short silences (>= `min_gap_s`) into islands: words, or a hesitation between them.
+
+    Voice activity bridges short gaps; a hesitation spoken between two words usually has such a gap
+    on each side. The noise floor comes from the silence outside the spans.
+    """
+    if not spans:
+        return []
+    energy = frame_energy_db(samples)
+    outside = np.ones(len(energy), dtype=bool)
+    for s in spans:
+        outside[_frame_of(int(s.start * SAMPLE_RATE)) : _frame_of(int(s.end * SAMPLE_RATE)) + 1] = False
+    noise = energy[outside] if outside.sum() >= 10 else np.array([np.percentile(energy, 5)])
+    inside = energy[~outside]
+    low, high = _thresholds(noise, inside)
+    low = max(low, high - 20.0)  # inside speech, a dip 20 dB under the anchor level is a gap
+    min_gap = max(1, int(round(min_gap_s * SAMPLE_RATE / HOP)))
+    islands: list[Span] = []
+    for s in spans:
+        a = _frame_of(int(s.start * SAMPLE_RATE))
+        b = min(len(energy), _frame_of(int(s.end * SAMPLE_RATE)) + 1)
+        mask = _speech_mask(energy[a:b], low, high) if b > a else np.zeros(0, dtype=bool)
+        cuts = [s.start]
+        idx = np.flatnonzero(np.diff(np.concatenate([[1], mask.astype(np.int8), [1]])))
+        for g0, g1 in zip(idx[::2], idx[1::2]):  # runs of non-speech frames
+            if g0 > 0 and g1 < len(mask) and g1 - g0 >= min_gap:
+                cuts.extend([_time_of_frame_edge(a + g0), _time_of_frame_edge(a + g1)])
+        cuts.append(s.end)
+        for start, end in zip(cuts[::2], cuts[1::2]):
+            if end > start:
+                islands.append(Span(round(start, 4), round(end, 4)))
+    return islands

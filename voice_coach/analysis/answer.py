@@ -1,0 +1,94 @@
+"""One answer's whole analysis: a pure function over the samples, the voice-activity frames and the timed words.
+
+The live path and `voice-coach analyze` both end here, so a file and a microphone give the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from voice_coach.analysis.fillers import FillerResult, measure_fillers
+from voice_coach.analysis.length import LengthResult, measure_length
+from voice_coach.analysis.pace import PaceResult, measure_pace
+from voice_coach.analysis.pauses import PauseResult, measure_pauses
+from voice_coach.analysis.speech_spans import refine_spans
+from voice_coach.analysis.star import StarResult, analyze_star
+from voice_coach.settings import AnalysisSettings
+from voice_coach.timed import SAMPLE_RATE, Span, Word
+from voice_coach.vad import FRAME_SAMPLES, mask_to_spans, speech_frames
+
+
+@dataclass(frozen=True)
+class AnswerAnalysis:
+    duration_s: float
+    words: tuple[Word, ...]
+    speech: tuple[Span, ...]
+    pace: PaceResult
+    fillers: FillerResult
+    pauses: PauseResult
+    star: StarResult
+    length: LengthResult
+    model: str = ""
+    source: str = ""
+    samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """The 16 kHz audio, kept for saving; not part of the JSON."""
+
+    @property
+    def no_speech(self) -> bool:
+        return not self.speech or not any(not w.filler for w in self.words)
+
+    @property
+    def transcript(self) -> str:
+        return " ".join(w.text for w in self.words if w.source == "asr").strip()
+
+    def to_dict(self) -> dict:
+        """The public JSON (field names in the analyzer issue are a contract: add, never rename)."""
+        return {
+            "source": self.source,
+            "duration_s": round(self.duration_s, 3),
+            "no_speech": self.no_speech,
+            "transcript": self.transcript,
+            "words": [
+                {"text": w.text, "start": w.start, "end": w.end, "filler": w.filler, "probability": round(w.probability, 3)}
+                for w in self.words
+            ],
+            "speech": [{"start": s.start, "end": s.end} for s in self.speech],
+            "pace": self.pace.to_dict(),
+            "fillers": self.fillers.to_dict(),
+            "pauses": self.pauses.to_dict(),
+            "star": self.star.to_dict(),
+            "length": self.length.to_dict(),
+            "model": self.model,
+        }
+
+
+def speech_spans(samples: np.ndarray, vad_probs: Sequence[float]) -> list[Span]:
+    """Sample-accurate speech spans from Silero frame probabilities and the samples."""
+    mask = speech_frames(np.asarray(vad_probs, dtype=np.float32))
+    coarse = [(s * FRAME_SAMPLES, min(e * FRAME_SAMPLES, len(samples))) for s, e in mask_to_spans(mask)]
+    return refine_spans(samples, coarse)
+
+
+def analyze_answer(
+    samples: np.ndarray,
+    vad_probs: Sequence[float],
+    words: Sequence[Word],
+    settings: AnalysisSettings = AnalysisSettings(),
+    model: str = "",
+    source: str = "",
+) -> AnswerAnalysis:
+    duration = len(samples) / SAMPLE_RATE
+    speech = speech_spans(samples, vad_probs)
+    if not speech:
+        words = []  # nothing was said: whatever Whisper heard in silence is not the candidate's
+    pauses = measure_pauses(speech, settings.pause_min_s, settings.dead_air_s)
+    first = speech[0].start if speech else None
+    last = speech[-1].end if speech else None
+    length = measure_length(first, last, settings.length_band_s)
+    fillers, marked = measure_fillers(words, speech, samples, length.speaking_s)
+    pace = measure_pace(marked, speech, pauses.items, settings.pace_band_wpm)
+    star = analyze_star(marked, expect_star=settings.expect_star)
+    return AnswerAnalysis(duration, tuple(marked), tuple(speech), pace, fillers, pauses, star, length, model, source, samples)

@@ -1,0 +1,104 @@
+"""`voice-coach analyze FILE...`: transcribe recorded answers locally and measure their delivery."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "analyze",
+        help="analyse recorded answers (WAV, FLAC, MP3, M4A, OGG)",
+        description="Transcribe each recording on this machine and report pace, fillers, pauses, "
+        "answer length and STAR structure. Nothing leaves the machine.",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="audio files, any rate and channel count")
+    p.add_argument("--json", action="store_true", help="print one JSON object per file, one per line")
+    add_model_options(p)
+    add_analysis_options(p)
+    p.set_defaults(func=run)
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=None, help="CTranslate2 Whisper model folder, 'base', or a size name "
+                   "(default: the embedded tiny.en; a size name may download where the machine allows)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="where Whisper runs (default cpu)")
+    p.add_argument("--compute-type", default="int8", help="CTranslate2 compute type (default int8)")
+
+
+def add_analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pace", type=_band, default=(130.0, 160.0), metavar="LO-HI", help="target pace in wpm (default 130-160)")
+    p.add_argument("--length", type=_band, default=(60.0, 120.0), metavar="LO-HI", help="target answer length in s (default 60-120)")
+    p.add_argument("--pause", type=float, default=1.0, metavar="S", help="shortest silence reported as a pause (default 1.0 s)")
+    p.add_argument("--dead-air", type=float, default=3.0, metavar="S", help="pause counted as dead air (default 3.0 s)")
+
+
+def _band(text: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in text.replace(",", "-").split("-", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LO-HI such as 130-160, got {text!r}") from None
+    if not 0 < lo <= hi:
+        raise argparse.ArgumentTypeError(f"expected 0 < LO <= HI, got {text!r}")
+    return lo, hi
+
+
+def settings_from(args: argparse.Namespace, expect_star: bool = True):
+    from voice_coach.settings import AnalysisSettings
+
+    return AnalysisSettings(
+        pace_band_wpm=args.pace, pause_min_s=args.pause, dead_air_s=args.dead_air,
+        length_band_s=args.length, expect_star=expect_star,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from voice_coach.analyze import analyze_file, load_transcriber, probe_duration
+    from voice_coach.audio.decode import check_readable
+    from voice_coach.errors import VoiceCoachError
+    from voice_coach.views.answer_report import render_report
+
+    err = Console(stderr=True)
+    out = Console()
+    settings = settings_from(args)
+    failures = 0
+    readable = []
+    for path in args.files:  # cheap checks first, so a typo fails before the model loads
+        try:
+            check_readable(path)
+            readable.append(path)
+        except VoiceCoachError as exc:
+            print(f"voice-coach: {exc}", file=sys.stderr)
+            failures += 1
+    if not readable:
+        return 2
+    transcriber = load_transcriber(args.model, args.device, args.compute_type)
+    show_progress = err.is_terminal and not args.json
+    for path in readable:
+        try:
+            if show_progress:
+                total = probe_duration(path)
+                with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[done]}"),
+                              TimeElapsedColumn(), console=err, transient=True) as bar:
+                    task = bar.add_task(f"analysing {path.name}", total=total or None, done="")
+                    result = analyze_file(path, settings, transcriber=transcriber,
+                                          progress=lambda s: bar.update(task, completed=s, done=f"{s:.0f} s of audio"))
+            else:
+                result = analyze_file(path, settings, transcriber=transcriber)
+        except VoiceCoachError as exc:
+            print(f"voice-coach: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        data = result.to_dict()
+        if args.json:
+            sys.stdout.write(json.dumps(data) + "\n")
+            sys.stdout.flush()
+        else:
+            out.print(render_report(data, title=str(path)))
+    return 2 if failures else 0

@@ -1,0 +1,240 @@
+"""The live path: push audio blocks in, get running figures out, and the full analysis at the end.
+
+capture -> voice activity -> transcription of each finished stretch of speech -> metrics.
+Stretches are cut in silences that voice activity has closed and transcribed as soon as they close
+(on a worker thread when live, inline when a file is analysed, with the same cuts either way), so
+when the answer ends only the last stretch is left to transcribe: the wait does not grow with the
+answer. This is the one module that makes a thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer, speech_spans
+from voice_coach.analysis.hesitations import find_hesitations
+from voice_coach.analysis.speech_spans import split_islands
+from voice_coach.analysis.lexical_fillers import is_non_lexical, lexical_filler_spans
+from voice_coach.interfaces import Transcriber
+from voice_coach.settings import AnalysisSettings
+from voice_coach.timed import SAMPLE_RATE, Word
+from voice_coach.vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
+
+CUT_SILENCE_S = 0.5
+"""A silence this long closes a stretch (if enough speech is waiting)."""
+MIN_STRETCH_S = 4.0
+"""Shorter stretches wait for more speech unless the silence is long, so Whisper keeps context."""
+LONG_SILENCE_S = 1.0
+MAX_STRETCH_S = 20.0
+"""Continuous talk is cut at its deepest gap by this length, to keep the last stretch short."""
+LEAD_PAD_S = 0.25
+PROMPT_WORDS = 40
+
+
+def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bool:
+    """False for words Whisper wrote where nobody spoke: its hallucinations sit in silence, often with zero length."""
+    start, end = word.start - shift, word.end - shift
+    if islands and end - start < 0.005 and start > islands[-1].end:
+        return False
+    return any(start < isl.end + margin_s and end > isl.start - margin_s for isl in islands)
+
+
+class Recording:
+    """The answer's audio as 16-bit PCM: half the memory of float32, ample for analysis (96 dB)."""
+
+    def __init__(self) -> None:
+        self._blocks: list[np.ndarray] = []
+        self._joined: np.ndarray | None = None
+        self.length = 0
+
+    def append(self, block: np.ndarray) -> None:
+        self._blocks.append(np.clip(np.round(block * 32767.0), -32768, 32767).astype(np.int16))
+        self.length += len(block)
+        self._joined = None
+
+    def int16(self) -> np.ndarray:
+        if self._joined is None:
+            self._joined = np.concatenate(self._blocks) if self._blocks else np.zeros(0, dtype=np.int16)
+            self._blocks = [self._joined]
+        return self._joined
+
+    def float32(self, start: int = 0, end: int | None = None) -> np.ndarray:
+        return self.int16()[start:end].astype(np.float32) / 32768.0
+
+
+@dataclass(frozen=True)
+class LiveStats:
+    """What the live view shows, refreshed several times a second."""
+
+    elapsed_s: float
+    speaking: bool
+    speech_started: bool
+    silence_s: float
+    words: tuple[Word, ...]
+    wpm: float | None
+    filler_count: int
+    pending_s: float
+    """Audio waiting for transcription."""
+
+
+class LiveAnalyzer:
+    """Push 16 kHz float32 blocks with `insert`; `stats()` any time; `finish()` once for the analysis."""
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        settings: AnalysisSettings = AnalysisSettings(),
+        vad: SileroVad | None = None,
+        background: bool = True,
+        model_name: str = "",
+        on_words: Callable[[list[Word]], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.recording = Recording()
+        self.tracker = SpeechTracker(vad or SileroVad())
+        self._transcriber = transcriber
+        self._model_name = model_name
+        self._on_words = on_words
+        self._words: list[Word] = []
+        self._hesitations = 0
+        self._lock = threading.Lock()
+        self._next = 0  # first sample not yet sent to transcription
+        self._error: BaseException | None = None
+        self._queue: queue.Queue[tuple[int, int] | None] | None = None
+        self._worker: threading.Thread | None = None
+        if background:
+            self._queue = queue.Queue()
+            self._worker = threading.Thread(target=self._work, name="transcriber", daemon=True)
+            self._worker.start()
+
+    # -- pushing audio -------------------------------------------------------------------------
+    def insert(self, block: np.ndarray) -> None:
+        self.recording.append(block)
+        self.tracker.insert(block)
+        cut = self._cut_point()
+        if cut is not None:
+            self._dispatch(cut)
+
+    def _cut_point(self) -> int | None:
+        t = self.tracker
+        if t.last_speech_frame is None:
+            return None
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        if speech_end <= self._next:
+            return None
+        waiting = (speech_end - self._stretch_start()) / SAMPLE_RATE
+        silence = t.silence_s()
+        if not t.speaking and (
+            (silence >= CUT_SILENCE_S and waiting >= MIN_STRETCH_S) or silence >= LONG_SILENCE_S
+        ):
+            return speech_end + int(min(silence / 2, 0.3) * SAMPLE_RATE)
+        if waiting >= MAX_STRETCH_S:
+            return self._deepest_gap()
+        return None
+
+    def _stretch_start(self) -> int:
+        """Where the waiting stretch begins: just before its first speech, skipping the silence before it."""
+        frame0 = self._next // FRAME_SAMPLES
+        above = np.flatnonzero(np.asarray(self.tracker.probs[frame0:]) >= SPEECH_ON)
+        first = frame0 + int(above[0]) if len(above) else frame0
+        return max(self._next, first * FRAME_SAMPLES - int(LEAD_PAD_S * SAMPLE_RATE))
+
+    def _deepest_gap(self) -> int:
+        """The middle of the longest low-probability run in the second half of the waiting stretch."""
+        probs = np.asarray(self.tracker.probs)
+        lo = (self._stretch_start() // FRAME_SAMPLES) + len(probs[self._stretch_start() // FRAME_SAMPLES :]) // 2
+        quiet = probs[lo:] < SPEECH_OFF
+        best, best_len, run_start = len(probs) - 1, 0, None
+        for i, q in enumerate(np.append(quiet, False)):
+            if q and run_start is None:
+                run_start = i
+            elif not q and run_start is not None:
+                if i - run_start > best_len:
+                    best, best_len = lo + (run_start + i) // 2, i - run_start
+                run_start = None
+        if best_len == 0:
+            best = lo + int(np.argmin(probs[lo:]))
+        return (best + 1) * FRAME_SAMPLES
+
+    def _dispatch(self, end: int) -> None:
+        start = self._stretch_start()
+        self._next = end
+        if self._queue is not None:
+            self._queue.put((start, end))
+        else:
+            self._transcribe(start, end)
+
+    def _work(self) -> None:
+        assert self._queue is not None
+        while True:
+            job = self._queue.get()
+            if job is None:
+                self._queue.task_done()
+                return
+            try:
+                self._transcribe(*job)
+            except BaseException as exc:  # noqa: BLE001 - surfaced by finish()
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def _transcribe(self, start: int, end: int) -> None:
+        samples = self.recording.float32(start, end)
+        with self._lock:
+            prompt = " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
+        words = list(self._transcriber.transcribe(samples, offset_s=start / SAMPLE_RATE, prompt=prompt))
+        probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        pad = start % FRAME_SAMPLES
+        islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
+        shift = (start - pad) / SAMPLE_RATE
+        words = [w for w in words if _heard(w, islands, shift)]
+        local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
+        chunk = self.recording.float32(start - pad, end)
+        found, _ = find_hesitations(local, split_islands(chunk, islands), chunk)
+        with self._lock:
+            self._words.extend(words)
+            self._hesitations += sum(1 for f in found)
+        if self._on_words and words:
+            self._on_words(words)
+
+    # -- reading -------------------------------------------------------------------------------
+    def stats(self) -> LiveStats:
+        t = self.tracker
+        with self._lock:
+            words = tuple(self._words)
+            hesitations = self._hesitations
+        lexical = sum(1 for _ in lexical_filler_spans(words))
+        spoken = [w for w in words if not is_non_lexical(w.text)]
+        wpm = None
+        if t.first_speech_frame is not None and len(spoken) >= 5:
+            span = spoken[-1].end - t.first_speech_frame * FRAME_SAMPLES / SAMPLE_RATE
+            wpm = 60.0 * len(spoken) / span if span > 1.0 else None
+        return LiveStats(
+            elapsed_s=self.recording.length / SAMPLE_RATE,
+            speaking=t.speaking,
+            speech_started=t.first_speech_frame is not None,
+            silence_s=t.silence_s(),
+            words=words,
+            wpm=wpm,
+            filler_count=hesitations + lexical,
+            pending_s=(self.recording.length - self._next) / SAMPLE_RATE,
+        )
+
+    def finish(self, source: str = "") -> AnswerAnalysis:
+        """Transcribe what is left, wait for the worker, and analyse the whole answer."""
+        t = self.tracker
+        if t.last_speech_frame is not None and (t.last_speech_frame + 1) * FRAME_SAMPLES > self._next:
+            self._dispatch(self.recording.length)
+        if self._queue is not None and self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
+        if self._error is not None:
+            raise self._error
+        samples = self.recording.float32()
+        return analyze_answer(samples, t.probs, self._words, self.settings, self._model_name, source)
+
