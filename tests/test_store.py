@@ -258,10 +258,15 @@ def test_sweep_removes_only_old_unreferenced_files(store):
     stray.write_bytes(b"left by a crash")
     fresh = store.audio_root / sid / "003.flac.tmp"
     fresh.write_bytes(b"being written now")
+    gone = store.audio_root / "1999-01-01-0000"  # forget died after deleting the rows
+    gone.mkdir()
+    (gone / "001.flac").write_bytes(b"voice")
     old = 1_000_000_000
-    os.utime(stray, (old, old))
-    assert sweep_orphans(store) == 1
+    for path in (stray, gone / "001.flac", gone):
+        os.utime(path, (old, old))
+    assert sweep_orphans(store) == 2
     assert not stray.exists() and fresh.exists() and (store.audio_root / sid / "001.flac").exists()
+    assert not gone.exists()
 
 
 def test_readonly_store_refuses_writes(tmp_path):

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         filtered = any(x is not None for x in (args.since, args.until, args.category))
         console.print("No saved sessions match." if filtered else f"No saved sessions yet in {home}.")
         return 0
-    console.print(history_table(sessions))
+    console.print(history_table(sessions), no_wrap=True, overflow="ignore", crop=False)
     footer = history_footer(sessions)
     if total > len(sessions):
         footer = f"Showing {len(sessions)} of {total} sessions. " + footer

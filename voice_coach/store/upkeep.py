@@ -77,29 +77,35 @@ def audio_bytes(store: "Store") -> int:
 
 
 def sweep_orphans(store: "Store", min_age_s: float = ORPHAN_AGE_S) -> int:
-    """Remove audio files no answer points at (left by a crash), once they are old enough; returns the count."""
+    """Remove audio files no answer points at (left by a crash), once they are old enough; returns the count.
+
+    Only folders that can hold orphans are opened: those of unfinished sessions (the writer died) and
+    those whose session is gone (forget died before removing them). That keeps it cheap with 10,000 answers.
+    """
     root = store.audio_root
     if not store.writable or not root.is_dir():
         return 0
     try:
-        referenced = {r[0] for r in store.conn.execute("SELECT audio_path FROM answers")}
-        sessions = {r[0] for r in store.conn.execute("SELECT id FROM sessions")}
+        finished = {r[0] for r in store.conn.execute("SELECT id FROM sessions WHERE complete IS NOT NULL")}
+        known = {r[0] for r in store.conn.execute("SELECT id FROM sessions")}
     except sqlite3.Error:
         return 0
     cutoff = time.time() - min_age_s
     removed = 0
     try:
         for folder in root.iterdir():
-            if not folder.is_dir():
+            if folder.name in finished or not folder.is_dir():
                 continue
+            referenced = {r[0] for r in store.conn.execute(
+                "SELECT audio_path FROM answers WHERE session_id = ?", (folder.name,))}  # fmt: skip
             for path in folder.iterdir():
                 rel = path.relative_to(store.home).as_posix()
                 if rel not in referenced and path.is_file() and path.stat().st_mtime < cutoff:
                     path.unlink()
                     removed += 1
-            if folder.name not in sessions and not any(folder.iterdir()) and folder.stat().st_mtime < cutoff:
-                folder.rmdir()
-    except OSError:
+            if folder.name not in known and not any(folder.iterdir()):
+                folder.rmdir()  # no session row: no writer can be using it (rows come before folders)
+    except (OSError, sqlite3.Error):
         pass  # sweeping is a courtesy; never fail a session over it
     return removed
 

@@ -39,6 +39,9 @@ class ChartLayout:
     ticks: tuple[float, ...]
     xs: tuple[float, ...]
     values: tuple[float | None, ...]
+    line_values: tuple[float | None, ...]
+    """What the line joins: the values, or their rolling mean when there are too many points to read."""
+    smooth_window: int = 1
 
     def y(self, value: float) -> float:
         frac = (value - self.y_min) / (self.y_max - self.y_min)
@@ -64,14 +67,31 @@ def layout(target: Target, pts: Sequence[Point], width: int = 640, height: int =
     x0, x1 = left + 6, width - right - 6
     n = len(pts)
     xs = tuple(x0 + (x1 - x0) * (i / (n - 1) if n > 1 else 0.5) for i in range(n))
+    window = max(3, n // 25) if n > SMOOTH_ABOVE else 1
     return ChartLayout(width, height, left, width - right, top, height - bottom, ticks[0], ticks[-1],
-                       tuple(ticks), xs, values)  # fmt: skip
+                       tuple(ticks), xs, values, rolling_mean(values, window), window)  # fmt: skip
+
+
+SMOOTH_ABOVE = 40
+"""With more points than this, the line shows a rolling mean and the points stay as dots."""
+
+
+def rolling_mean(values: Sequence[float | None], window: int) -> tuple[float | None, ...]:
+    """Centred mean over `window` neighbours, skipping missing values; missing stays missing."""
+    if window <= 1:
+        return tuple(values)
+    half = window // 2
+    out: list[float | None] = []
+    for i, v in enumerate(values):
+        near = [x for x in values[max(0, i - half): i + half + 1] if x is not None]
+        out.append(None if v is None or not near else sum(near) / len(near))
+    return tuple(out)
 
 
 def runs(lay: ChartLayout) -> list[list[tuple[float, float]]]:
     """Connected stretches of (x, y) pixels; a missing value breaks the line."""
     out: list[list[tuple[float, float]]] = [[]]
-    for x, v in zip(lay.xs, lay.values):
+    for x, v in zip(lay.xs, lay.line_values):
         if v is None:
             if out[-1]:
                 out.append([])

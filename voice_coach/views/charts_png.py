@@ -90,12 +90,27 @@ class Canvas:
                 self.px[py[ok], px[ok]] = color
 
     def line(self, x0: float, y0: float, x1: float, y1: float, color: Color, width: float = 2.0) -> None:
-        steps = int(max(abs(x1 - x0), abs(y1 - y0)) * 2) + 2
-        t = np.linspace(0.0, 1.0, steps)
-        self._stamp(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, width / 2, color)
+        self.polyline([(x0, y0), (x1, y1)], color, width)
+
+    def polyline(self, pts: Sequence[tuple[float, float]], color: Color, width: float = 2.0) -> None:
+        """Connected segments, sampled every half pixel and stamped in one go (fast for thousands of points)."""
+        if len(pts) < 2:
+            return
+        p = np.asarray(pts, dtype=float)
+        a, b = p[:-1], p[1:]
+        steps = (np.abs(b - a).max(axis=1) * 2).astype(int) + 2
+        seg = np.repeat(np.arange(len(a)), steps)
+        first = np.concatenate([[0], np.cumsum(steps)[:-1]])
+        t = (np.arange(int(steps.sum())) - first[seg]) / (steps[seg] - 1)
+        xy = a[seg] + (b - a)[seg] * t[:, None]
+        self._stamp(xy[:, 0], xy[:, 1], width / 2, color)
+
+    def dots(self, xs: Sequence[float], ys: Sequence[float], radius: float, color: Color) -> None:
+        if len(xs):
+            self._stamp(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), radius, color)
 
     def dot(self, x: float, y: float, radius: float, color: Color) -> None:
-        self._stamp(np.array([x]), np.array([y]), radius, color)
+        self.dots([x], [y], radius, color)
 
     def text(self, x: float, y: float, text: str, color: Color = INK, scale: int = 2, anchor: str = "left") -> None:
         """Capitals from the 5x7 font; (x, y) is the top-left corner (top-right with anchor="right")."""
@@ -114,7 +129,7 @@ class Canvas:
             region[big] = color
 
     def png(self) -> bytes:
-        """The canvas as PNG bytes (8-bit RGB, no filtering, zlib level 9)."""
+        """The canvas as PNG bytes (8-bit RGB, no filtering, zlib level 6)."""
         h, w = self.height, self.width
         rows = np.concatenate([np.zeros((h, 1), dtype=np.uint8), self.px.reshape(h, w * 3)], axis=1)
 
@@ -122,7 +137,7 @@ class Canvas:
             return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
         header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
                 + chunk(b"IEND", b""))  # fmt: skip
 
 
@@ -141,13 +156,17 @@ def draw_metric(canvas: Canvas, top: int, target: Target, pts: Sequence[Point], 
         canvas.text(lay.left - 6, y - 7, tick_label(target, tick), GREY, anchor="right")
     canvas.line(lay.left, top + lay.top, lay.left, top + lay.bottom, GREY, width=1)
     canvas.line(lay.left, top + lay.bottom, lay.right, top + lay.bottom, GREY, width=1)
-    for run in runs(lay):
-        for (xa, ya), (xb, yb) in zip(run, run[1:]):
-            canvas.line(xa, top + ya, xb, top + yb, LINE, width=2.5)
-    radius = 3.5 if len(pts) <= 60 else 2.0
-    for x, v in zip(lay.xs, lay.values):
-        if v is not None:
-            canvas.dot(x, top + lay.y(v), radius, IN_DOT if target.inside(v) else OUT_DOT)
+    radius = 3.5 if len(pts) <= 60 else 2.0 if len(pts) <= 400 else 1.0
+    smoothed = lay.smooth_window > 1
+    if not smoothed:
+        for run in runs(lay):
+            canvas.polyline([(x, top + y) for x, y in run], LINE, width=2.5)
+    for inside, color in ((True, IN_DOT), (False, OUT_DOT)):
+        chosen = [(x, top + lay.y(v)) for x, v in zip(lay.xs, lay.values) if v is not None and target.inside(v) == inside]
+        canvas.dots([x for x, _ in chosen], [y for _, y in chosen], radius, color)
+    if smoothed:  # the trend on top of the cloud of points
+        for run in runs(lay):
+            canvas.polyline([(x, top + y) for x, y in run], LINE, width=2.5)
     if pts:
         canvas.text(lay.left, top + height - 20, time.strftime("%Y-%m-%d", time.localtime(pts[0].ts)), GREY)
         if len(pts) > 1:

@@ -41,17 +41,23 @@ def metric_svg(target: Target, pts: Sequence[Point], width: int = 640, height: i
         out.append(f'<text x="{lay.left - 6}" y="{y}" dy="4" text-anchor="end" fill="#555">{e(tick_label(target, tick))}</text>')
     out.append(f'<line x1="{lay.left}" x2="{lay.left}" y1="{lay.top}" y2="{lay.bottom}" stroke="#888"/>')
     out.append(f'<line x1="{lay.left}" x2="{lay.right}" y1="{lay.bottom}" y2="{lay.bottom}" stroke="#888"/>')
+    line = []
     for run in runs(lay):
         if len(run) > 1:
             coords = " ".join(f"{_f(x)},{_f(y)}" for x, y in run)
-            out.append(f'<polyline points="{coords}" fill="none" stroke="{LINE}" stroke-width="2"/>')
-    dot_r = 3.5 if len(pts) <= 60 else 2.0
+            line.append(f'<polyline points="{coords}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+    dots = []
+    dot_r = 3.5 if len(pts) <= 60 else 2.0 if len(pts) <= 400 else 1.2
     for p, x, v in zip(pts, lay.xs, lay.values):
         if v is None:
             continue
         color = IN_DOT if target.inside(v) else OUT_DOT
-        out.append(f'<circle cx="{_f(x)}" cy="{_f(lay.y(v))}" r="{dot_r}" fill="{color}">'
-                   f"<title>{e(p.label)}: {e(target.fmt(v))}</title></circle>")  # fmt: skip
+        dots.append(f'<circle cx="{_f(x)}" cy="{_f(lay.y(v))}" r="{dot_r}" fill="{color}">'
+                    f"<title>{e(p.label)}: {e(target.fmt(v))}</title></circle>")  # fmt: skip
+    out += (dots + line) if lay.smooth_window > 1 else (line + dots)
+    if lay.smooth_window > 1:
+        out.append(f'<text x="{lay.right}" y="{lay.top + 12}" text-anchor="end" fill="{LINE}">'
+                   f"line: mean of {lay.smooth_window} neighbouring points</text>")  # fmt: skip
     if pts:
         first = time.strftime("%Y-%m-%d", time.localtime(pts[0].ts))
         last = time.strftime("%Y-%m-%d", time.localtime(pts[-1].ts))
