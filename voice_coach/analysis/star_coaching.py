@@ -18,6 +18,11 @@ SITUATION_LONG_SHARE = 0.45
 WE_HEAVY_RATIO = 0.5
 """When fewer than half of the Action's first-person subjects are "I", the listener can't tell your part."""
 
+NO_STORY_LINE = (
+    "I didn't hear a specific example. Pick one real time it happened and walk me through it: "
+    "where you were, what you had to do, what you did, and how it turned out."
+)
+
 _NUMBER = re.compile(
     r"\b(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|sixty|hundred|thousand|half|double|doubled|twice|percent|dozen)\b|%"
@@ -54,10 +59,7 @@ def coaching_lines(
     if not expect_star or not spoke:
         return ()
     if not any(present.values()):
-        return (
-            "I didn't hear a specific example. Pick one real time it happened and walk me through it: "
-            "where you were, what you had to do, what you did, and how it turned out.",
-        )
+        return (NO_STORY_LINE,)
     lines = []
     if not present["situation"]:
         lines.append("Set the scene first, in a sentence or two: where you were working and what happened.")
