@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from bad_inputs import check_case, make_bad_inputs  # noqa: E402
-from corpus import NOISE_CHOICES, Render, crisper_vtt, parse_script, real_clips, render_plan  # noqa: E402
-from scoring import FileScore, normalize, reference_tokens, score_file, word_diff, word_errors  # noqa: E402
+from bad_inputs import check_case, make_bad_inputs
+from corpus import NOISE_CHOICES, Render, crisper_vtt, parse_script, real_clips, render_plan
+from scoring import FileScore, normalize, reference_tokens, score_file, word_diff, word_errors
 
 TRUTH_VERSION = 1
 PRODUCT_CMD = [str(ROOT / ".venv/bin/python"), "-m", "voice_coach", "analyze", "--json"]
@@ -101,7 +101,9 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 def aggregate(scores: list[FileScore]) -> dict[str, float | None]:
-    s = lambda attr: sum(getattr(x, attr) for x in scores)  # noqa: E731
+    def s(attr: str) -> float:
+        return sum(getattr(x, attr) for x in scores)
+
     p, r = _ratio(s("filler_tp"), s("filler_pred")), _ratio(s("filler_tp"), s("filler_true"))
     pp, pr = _ratio(s("pause_tp"), s("pause_pred")), _ratio(s("pause_tp"), s("pause_true"))
     bounds = [e for x in scores for e in x.pause_boundary_err]
@@ -243,8 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results, run_s = run_analyzer(cmd, [p for _, p, _ in rendered], args.batch)
         with open(args.out / "last_results.jsonl", "w") as fh:  # for --rescore and for reading transcripts
-            for _, p, t in rendered:
-                fh.write(json.dumps({"file": p.name, "script_hash": t["script_hash"], "result": results.get(p)}) + "\n")
+            fh.writelines(json.dumps({"file": p.name, "script_hash": t["script_hash"], "result": results.get(p)}) + "\n" for _, p, t in rendered)
 
     scores: list[FileScore] = []
     failed: list[str] = []

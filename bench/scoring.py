@@ -9,15 +9,16 @@ and real clips:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 NON_LEXICAL = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "mhm", "umm", "uhh", "uhm", "ah", "eh", "err", "mmm"}
 FILLER_WIDEN_S = 0.3
 PAUSE_TOL_S = 0.25
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth", "10th": "tenth"}
 _CONTRACTIONS = {
     "i'm": "i am", "i've": "i have", "i'd": "i would", "i'll": "i will", "it's": "it is", "that's": "that is",
