@@ -25,14 +25,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rich.console import Console  # noqa: E402
+from rich.console import Console
 
-from voice_coach.store import Store  # noqa: E402
-from voice_coach.store.synthetic import synthetic_analysis  # noqa: E402
-from voice_coach.views.history_view import history_table  # noqa: E402
-from voice_coach.views.progress_data import points  # noqa: E402
-from voice_coach.views.progress_view import render_progress  # noqa: E402
-from voice_coach.views.targets import all_targets  # noqa: E402
+from voice_coach.store import Store
+from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.views.history_view import history_table
+from voice_coach.views.progress_data import points
+from voice_coach.views.progress_view import render_progress
+from voice_coach.views.targets import all_targets
 
 CATEGORIES = ("behavioral", "general", "situational", "teamwork")
 

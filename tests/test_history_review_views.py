@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import struct
 import time
@@ -70,7 +71,7 @@ def test_subtitle_cues_break_at_pauses_and_stay_short():
     pause = next(t for t in tokens if t.kind == "pause")
     assert any(abs(end - pause.start) < 0.5 for _, end, _ in cues)
     assert all(end - start <= 6.0 + 1e-6 and len(toks) <= 12 for start, end, toks in cues)
-    assert all(c1[1] <= c2[0] + 1e-6 for c1, c2 in zip(cues, cues[1:]))
+    assert all(c1[1] <= c2[0] + 1e-6 for c1, c2 in itertools.pairwise(cues))
 
 
 def test_trend_sentence_reads_first_and_last_against_the_band():

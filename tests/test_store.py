@@ -10,8 +10,7 @@ import stat
 import numpy as np
 import pytest
 
-from voice_coach.store import Store, StoreError
-from voice_coach.store import db
+from voice_coach.store import Store, StoreError, db
 from voice_coach.store.paths import DB_NAME
 from voice_coach.store.records import metrics_from_analysis
 from voice_coach.store.synthetic import synthetic_analysis
@@ -271,9 +270,8 @@ def test_sweep_removes_only_old_unreferenced_files(store):
 
 def test_readonly_store_refuses_writes(tmp_path):
     Store.open(tmp_path / "h").close()
-    with Store.open(tmp_path / "h", readonly=True) as s:
-        with pytest.raises(StoreError, match="read-only"):
-            s.start_session(bank=None, model="m", settings={})
+    with Store.open(tmp_path / "h", readonly=True) as s, pytest.raises(StoreError, match="read-only"):
+        s.start_session(bank=None, model="m", settings={})
 
 
 def test_full_database_rolls_back_and_removes_the_audio(store):

@@ -106,7 +106,7 @@ def test_kill_9_at_random_moments_keeps_every_finished_answer(tmp_path):
 def _unshare_ok() -> bool:
     if not shutil.which("unshare"):
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True)
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False)
     return probe.returncode == 0
 
 
@@ -146,7 +146,7 @@ def _in_tmpfs(tmp_path: Path, size: str, command: str) -> subprocess.CompletedPr
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     shell = f"mount -t tmpfs -o size={size} tmpfs {mnt} && {command}"
-    return subprocess.run(["unshare", "-m", "sh", "-c", shell], capture_output=True, text=True, env=_env(), timeout=120)
+    return subprocess.run(["unshare", "-m", "sh", "-c", shell], capture_output=True, text=True, env=_env(), timeout=120, check=False)
 
 
 @needs_mount

@@ -24,7 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from voice_coach.store import Store, StoreError
-    from voice_coach.store.archive import archive_kind, default_export_path, export_archive
+    from voice_coach.store.archive import (
+        archive_kind,
+        default_export_path,
+        export_archive,
+    )
 
     out = args.out or default_export_path()
     archive_kind(out)

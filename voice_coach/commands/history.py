@@ -26,7 +26,11 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from voice_coach.store import Store
-    from voice_coach.views.history_view import history_footer, history_json, history_table
+    from voice_coach.views.history_view import (
+        history_footer,
+        history_json,
+        history_table,
+    )
 
     with Store.open(args.home, readonly=True) as store:
         sessions = store.sessions(since=args.since, until=args.until, category=args.category)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
                     failed.append(str(path))
                     continue
                 analysis = result.to_dict()
+                if result.samples is None:
+                    raise VoiceCoachError(f"the analysis of {path} kept no audio to save")
                 if session_id is None:
                     session_id = store.start_session(
                         kind="import", bank=None, model=str(analysis.get("model") or args.model or ""), settings=asdict(settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
                   ".srt": "srt", ".vtt": "vtt"}  # fmt: skip
@@ -41,7 +41,7 @@ def _format(args: argparse.Namespace) -> str | None:
     return fmt
 
 
-def play(samples: "object", rate: int, on_start: "Callable[[], None] | None" = None) -> None:
+def play(samples: object, rate: int, on_start: Callable[[], None] | None = None) -> None:
     """Play through the default output; DeviceError (one line) when there is none. `on_start` runs once it opened."""
     from voice_coach.errors import DeviceError
 
@@ -60,7 +60,10 @@ def play(samples: "object", rate: int, on_start: "Callable[[], None] | None" = N
 
 
 def run(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from rich.console import Console
+    from rich.text import Text
 
     from voice_coach.store import Store, StoreError
     from voice_coach.store.cli_support import write_private
@@ -88,6 +91,6 @@ def run(args: argparse.Namespace) -> int:
         if args.play:
             for answer in answers:  # one at a time: a long answer's samples are large
                 samples, rate = store.read_audio(answer)
-                note = f"Playing answer {answer.number} ({len(samples) / rate:.1f} s)..."
-                play(samples, rate, on_start=lambda: console.print(note, highlight=False))
+                note = Text(f"Playing answer {answer.number} ({len(samples) / rate:.1f} s)...")
+                play(samples, rate, on_start=partial(console.print, note))
     return 0

@@ -59,7 +59,7 @@ def archive_kind(path: Path) -> str:
     raise StoreError(f"cannot tell the archive type of {path.name}: end the name in .zip, .tar.gz or .tgz")
 
 
-def _write_sessions_json(store: "Store", dest: Path, check: list[tuple[str, Path, str]]) -> tuple[int, int]:
+def _write_sessions_json(store: Store, dest: Path, check: list[tuple[str, Path, str]]) -> tuple[int, int]:
     """Stream every session to `dest`; collect (archive name, file, sha256) of each audio file."""
     sessions = answers = 0
     with open(dest, "w", encoding="utf-8") as out:
@@ -95,7 +95,7 @@ def _audio_ok(path: Path, sha256: str) -> bool:
     return digest.hexdigest() == sha256
 
 
-def export_archive(store: "Store", out: Path) -> ExportResult:
+def export_archive(store: Store, out: Path) -> ExportResult:
     """Write the whole store to `out` (.zip, .tar.gz or .tgz); refuses nothing but an unwritable target."""
     from voice_coach.store.upkeep import backup_to
 

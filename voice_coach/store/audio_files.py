@@ -28,7 +28,7 @@ class WrittenAudio:
     frames: int
 
 
-def encode_flac(audio: "np.ndarray", sample_rate: int) -> tuple[bytes, int]:
+def encode_flac(audio: np.ndarray, sample_rate: int) -> tuple[bytes, int]:
     """16-bit FLAC bytes of a mono (or first-channel) float signal, clipped to [-1, 1]."""
     import numpy as np
     import soundfile as sf
@@ -74,7 +74,7 @@ def write_private_file(path: Path, data: bytes) -> None:
         raise
 
 
-def write_answer_audio(folder: Path, name: str, audio: "np.ndarray", sample_rate: int) -> WrittenAudio:
+def write_answer_audio(folder: Path, name: str, audio: np.ndarray, sample_rate: int) -> WrittenAudio:
     """Encode and durably write one answer's audio as `folder/name`."""
     data, frames = encode_flac(audio, sample_rate)
     path = folder / name
@@ -86,7 +86,7 @@ def write_answer_audio(folder: Path, name: str, audio: "np.ndarray", sample_rate
     return WrittenAudio(path=path, sha256=hashlib.sha256(data).hexdigest(), frames=frames)
 
 
-def read_answer_audio(path: Path, sha256: str, frames: int, what: str) -> tuple["np.ndarray", int]:
+def read_answer_audio(path: Path, sha256: str, frames: int, what: str) -> tuple[np.ndarray, int]:
     """Decode a stored answer as float32, refusing a file that is missing or not what was written."""
     import numpy as np
     import soundfile as sf

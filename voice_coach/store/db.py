@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from voice_coach.store.errors import StoreError, describe_os_error, describe_sqlite_error
+from voice_coach.store.errors import (
+    StoreError,
+    describe_os_error,
+    describe_sqlite_error,
+)
 
 V1 = """
 CREATE TABLE sessions (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _num(value: Any) -> float | None:
 
 def _int(value: Any) -> int | None:
     out = _num(value)
-    return None if out is None else int(round(out))
+    return None if out is None else round(out)
 
 
 def metrics_from_analysis(analysis: Mapping[str, Any], dead_air_s: float = 3.0) -> dict[str, Any]:

@@ -9,14 +9,32 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from voice_coach.store import db
 from voice_coach.store.audio_files import read_answer_audio, write_answer_audio
-from voice_coach.store.errors import StoreError, describe_os_error, describe_sqlite_error
-from voice_coach.store.paths import AUDIO_DIR, DB_NAME, is_read_only_fs, make_private_dir, resolve_home
-from voice_coach.store.records import METRIC_COLUMNS, AnswerRecord, SessionSummary, metrics_from_analysis, plain, to_json
+from voice_coach.store.errors import (
+    StoreError,
+    describe_os_error,
+    describe_sqlite_error,
+)
+from voice_coach.store.paths import (
+    AUDIO_DIR,
+    DB_NAME,
+    is_read_only_fs,
+    make_private_dir,
+    resolve_home,
+)
+from voice_coach.store.records import (
+    METRIC_COLUMNS,
+    AnswerRecord,
+    SessionSummary,
+    metrics_from_analysis,
+    plain,
+    to_json,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,7 +96,7 @@ class Store:
 
     # ---- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, home: Path | None = None, *, readonly: bool = False) -> "Store":
+    def open(cls, home: Path | None = None, *, readonly: bool = False) -> Store:
         """Open (creating if needed) the store in `home`, else $VOICE_COACH_HOME, else the user data dir.
 
         `readonly=True` never creates anything: a missing store reads as empty, and a store on a
@@ -116,7 +134,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -193,7 +211,7 @@ class Store:
         session_id: str,
         *,
         question: dict,
-        audio: "np.ndarray",
+        audio: np.ndarray,
         sample_rate: int,
         analysis: dict,
         feedback: str,
@@ -266,7 +284,8 @@ class Store:
         self, *, since: float | None = None, until: float | None = None, category: str | None = None
     ) -> list[SessionSummary]:
         """Sessions with at least one answer, newest first; with `category`, only that category's answers count."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if since is not None:
             where.append("s.started_ts >= ?")
             params.append(since)
@@ -319,7 +338,8 @@ class Store:
         """The session's answers in order (or just answer `number`), with their full analysis."""
         import json
 
-        sql, params = _ANSWER_SQL, [session_id]
+        sql = _ANSWER_SQL
+        params: list[Any] = [session_id]
         if number is not None:
             sql += " AND a.number = ?"
             params.append(number)
@@ -342,7 +362,7 @@ class Store:
             ))  # fmt: skip
         return out
 
-    def read_audio(self, answer: AnswerRecord) -> tuple["np.ndarray", int]:
+    def read_audio(self, answer: AnswerRecord) -> tuple[np.ndarray, int]:
         """The answer's samples (float32) and rate; StoreError if the file is missing or damaged."""
         what = f"answer {answer.number} of session {answer.session_id}"
         return read_answer_audio(answer.audio_path, answer.audio_sha256, answer.audio_frames, what)

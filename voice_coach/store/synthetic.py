@@ -7,10 +7,10 @@ that what the store and the views report follows from the words.
 from __future__ import annotations
 
 import random
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-_VOCAB = ("the customer called about a late order and I listened first then checked the account found the "
-          "problem fixed it and followed up the next day so they stayed with us").split()  # fmt: skip
+_VOCAB = ["the", "customer", "called", "about", "a", "late", "order", "and", "I", "listened", "first", "then", "checked", "the", "account", "found", "the", "problem", "fixed", "it", "and", "followed", "up", "the", "next", "day", "so", "they", "stayed", "with", "us"]  # fmt: skip
 _PART = {"S": "situation", "T": "task", "A": "action", "R": "result"}
 
 
@@ -32,7 +32,9 @@ def synthetic_analysis(
     pause_after = sorted(rng.sample(range(5, words - 5), len(pauses))) if pauses else []
     pause_len = dict(zip(pause_after, pauses))
     t = latency_s
-    out_words, pause_items, filler_items = [], [], []
+    out_words: list[dict[str, Any]] = []
+    pause_items: list[dict[str, Any]] = []
+    filler_items: list[dict[str, Any]] = []
     spoken = 0
     for i in range(total):
         if i in filler_at:
@@ -62,8 +64,13 @@ def synthetic_analysis(
         "no_speech": False,
         "transcript": " ".join(w["text"] for w in out_words if not w["filler"]),
         "words": out_words,
-        "pace": {"wpm": round(words / minutes, 1), "articulation_wpm": round(wpm * 1.1, 1), "verdict": None,
-                 "band": [130, 160], "windows": []},  # fmt: skip
+        "pace": {
+            "wpm": round(words / minutes, 1),
+            "articulation_wpm": round(wpm * 1.1, 1),
+            "verdict": None,
+            "band": [130, 160],
+            "windows": [],
+        },
         "fillers": {"count": fillers, "per_minute": round(fillers / minutes, 2), "items": filler_items},
         "pauses": {
             "items": pause_items,
@@ -72,8 +79,12 @@ def synthetic_analysis(
             "longest_s": max((p["duration"] for p in pause_items), default=0.0),
             "silence_share": round(silence / duration, 3),
         },
-        "star": {"segments": segments, "present": {v: k in parts for k, v in _PART.items()},
-                 "complete": len(set(parts)) / 4, "coaching": [] if len(set(parts)) == 4 else ["Say what the result was."]},  # fmt: skip
+        "star": {
+            "segments": segments,
+            "present": {v: k in parts for k, v in _PART.items()},
+            "complete": len(set(parts)) / 4,
+            "coaching": [] if len(set(parts)) == 4 else ["Say what the result was."],
+        },
         "length": {"verdict": "within"},
         "model": "synthetic",
     }

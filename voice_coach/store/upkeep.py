@@ -10,10 +10,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from voice_coach.store.errors import StoreError, describe_os_error, describe_sqlite_error
+from voice_coach.store.errors import (
+    StoreError,
+    describe_os_error,
+    describe_sqlite_error,
+)
 
 if TYPE_CHECKING:
     from voice_coach.store.store import Store
@@ -22,7 +27,7 @@ ORPHAN_AGE_S = 3600.0
 """Files younger than this may belong to an answer another process is saving right now."""
 
 
-def _checkpoint(store: "Store") -> None:
+def _checkpoint(store: Store) -> None:
     try:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.Error:
@@ -38,7 +43,7 @@ def _remove_tree(folder: Path) -> None:
         raise StoreError(f"the sessions were forgotten, but {folder} could not be removed: {describe_os_error(exc)}")
 
 
-def delete_sessions(store: "Store", session_ids: Iterable[str]) -> int:
+def delete_sessions(store: Store, session_ids: Iterable[str]) -> int:
     """Forget these sessions with their audio; returns how many answers went."""
     store._require_writable()
     ids = list(dict.fromkeys(session_ids))
@@ -53,7 +58,7 @@ def delete_sessions(store: "Store", session_ids: Iterable[str]) -> int:
     return int(answers)
 
 
-def delete_all(store: "Store") -> tuple[int, int]:
+def delete_all(store: Store) -> tuple[int, int]:
     """Forget every session and every audio file; returns (sessions, answers) removed."""
     store._require_writable()
     sessions, answers = store.totals()
@@ -63,7 +68,7 @@ def delete_all(store: "Store") -> tuple[int, int]:
     return sessions, answers
 
 
-def audio_bytes(store: "Store") -> int:
+def audio_bytes(store: Store) -> int:
     """Disk space the audio files take."""
     total = 0
     if store.audio_root.is_dir():
@@ -76,7 +81,7 @@ def audio_bytes(store: "Store") -> int:
     return total
 
 
-def sweep_orphans(store: "Store", min_age_s: float = ORPHAN_AGE_S) -> int:
+def sweep_orphans(store: Store, min_age_s: float = ORPHAN_AGE_S) -> int:
     """Remove audio files no answer points at (left by a crash), once they are old enough; returns the count.
 
     Only folders that can hold orphans are opened: those of unfinished sessions (the writer died) and
@@ -110,7 +115,7 @@ def sweep_orphans(store: "Store", min_age_s: float = ORPHAN_AGE_S) -> int:
     return removed
 
 
-def backup_to(store: "Store", dest: Path) -> None:
+def backup_to(store: Store, dest: Path) -> None:
     """A consistent copy of the database at `dest`, even while another process writes."""
     try:
         target = sqlite3.connect(dest)

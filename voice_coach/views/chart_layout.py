@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from voice_coach.views.progress_data import Point
 from voice_coach.views.targets import Target

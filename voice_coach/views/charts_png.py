@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 import time
 import zlib
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -75,8 +75,8 @@ class Canvas:
         return int(self.px.shape[1])
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, color: Color) -> None:
-        xa, xb = sorted((int(round(x0)), int(round(x1))))
-        ya, yb = sorted((int(round(y0)), int(round(y1))))
+        xa, xb = sorted((round(x0), round(x1)))
+        ya, yb = sorted((round(y0), round(y1)))
         self.px[max(0, ya):max(0, yb + 1), max(0, xa):max(0, xb + 1)] = color
 
     def _stamp(self, xs: np.ndarray, ys: np.ndarray, radius: float, color: Color) -> None:
@@ -121,7 +121,7 @@ class Canvas:
         for i, ch in enumerate(chars):
             glyph = _FONT.get(ch, _FONT["?"])
             big = np.kron(glyph, np.ones((scale, scale), dtype=bool))
-            gx, gy = int(round(x)) + i * advance, int(round(y))
+            gx, gy = round(x) + i * advance, round(y)
             h, w = big.shape
             if gx < 0 or gy < 0 or gx + w > self.width or gy + h > self.height:
                 continue

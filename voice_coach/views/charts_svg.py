@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from voice_coach.views.chart_layout import layout, runs, tick_label
 from voice_coach.views.progress_data import Point, summary_sentence, trend_sentence
@@ -26,8 +26,8 @@ def metric_svg(target: Target, pts: Sequence[Point], width: int = 640, height: i
     e = html.escape
     title = f"{target.label} ({target.unit})" if target.unit and not target.percent else target.label
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{e(title)}" font-family="sans-serif" font-size="11">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+         f'role="img" aria-label="{e(title)}" font-family="sans-serif" font-size="11">'),
         f'<text x="{lay.left}" y="16" font-size="13" font-weight="bold">{e(title)}</text>',
         f'<text x="{lay.right}" y="16" text-anchor="end" fill="#555">target {e(target.band_text())}</text>',
     ]
@@ -77,8 +77,8 @@ def progress_html(targets: Sequence[Target], pts: Sequence[Point], by: str = "se
     if pts:
         for t in targets:
             body.append(f'<figure>{metric_svg(t, pts)}</figure>')
-        body.append('<p class="key"><span style="background:%s">&nbsp;&nbsp;&nbsp;</span> target band; dots are '
-                    "green inside it and orange outside; hover a dot for its value.</p>" % BAND_FILL)
+        body.append(f'<p class="key"><span style="background:{BAND_FILL}">&nbsp;&nbsp;&nbsp;</span> target band; '
+                    "dots are green inside it and orange outside; hover a dot for its value.</p>")
     css = ("body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;color:#222}"
            "figure{margin:1.2rem 0}h1{font-size:1.3rem}.key{color:#555;font-size:.9em}")  # fmt: skip
     return (

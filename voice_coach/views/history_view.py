@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 
 from voice_coach.store.records import SessionSummary
-from voice_coach.views.targets import DEAD_AIR, FILLERS, STAR, Target, fmt_date, pace_target
+from voice_coach.views.targets import (
+    DEAD_AIR,
+    FILLERS,
+    STAR,
+    Target,
+    fmt_date,
+    pace_target,
+)
 
 IN_BAND = "green"
 OUT_OF_BAND = "yellow"

@@ -6,8 +6,8 @@ Pure functions over SessionSummary; the terminal, SVG and PNG charts all draw th
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from voice_coach.store.records import SessionSummary
 from voice_coach.views.targets import Target

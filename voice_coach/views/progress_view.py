@@ -6,7 +6,7 @@ table row says whether the latest value is inside, above or below.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -87,9 +87,9 @@ def bar_chart(target: Target, pts: Sequence[Point], rows: int = 12, width: int =
         return table
     values = [float(p.values[target.key] or 0.0) for p in recent]
     top = max([*values, *(e for e in (target.low, target.high) if e is not None)]) * 1.1 or 1.0
-    marks = {int(round(e / top * width)) for e in (target.low, target.high) if e is not None and e > 0}
+    marks = {round(e / top * width) for e in (target.low, target.high) if e is not None and e > 0}
     for p, v in zip(recent, values):
-        n = int(round(v / top * width))
+        n = round(v / top * width)
         bar = Text()
         style = IN_BAND if target.inside(v) else OUT_OF_BAND
         for i in range(width):

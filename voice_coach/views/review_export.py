@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Sequence
+from typing import Any
 
 from voice_coach.store.records import AnswerRecord, SessionSummary, plain
 from voice_coach.views.review_view import answer_heading, session_heading
 from voice_coach.views.targets import fmt_clock, fmt_date
-from voice_coach.views.transcript import Block, Token, answer_tokens, coaching_lines, metric_lines, star_blocks
+from voice_coach.views.transcript import (
+    Block,
+    Token,
+    answer_tokens,
+    coaching_lines,
+    metric_lines,
+    star_blocks,
+)
 
 FORMATS = ("md", "html", "json", "srt", "vtt")
 SUBTITLE_FORMATS = ("srt", "vtt")
@@ -152,7 +160,7 @@ def subtitle_cues(tokens: Sequence[Token], max_s: float = 6.0, max_words: int = 
 
 
 def _stamp(seconds: float, sep: str) -> str:
-    ms = int(round(max(0.0, seconds) * 1000))
+    ms = round(max(0.0, seconds) * 1000)
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
     s, ms = divmod(ms, 1000)

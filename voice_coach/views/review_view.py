@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -11,7 +11,13 @@ from rich.text import Text
 
 from voice_coach.store.records import AnswerRecord, SessionSummary
 from voice_coach.views.targets import fmt_clock, fmt_date, fmt_duration
-from voice_coach.views.transcript import Block, answer_tokens, coaching_lines, metric_lines, star_blocks
+from voice_coach.views.transcript import (
+    Block,
+    answer_tokens,
+    coaching_lines,
+    metric_lines,
+    star_blocks,
+)
 
 FILLER_STYLE = "bold black on yellow"
 PAUSE_STYLE = "cyan"

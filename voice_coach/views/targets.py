@@ -94,7 +94,7 @@ def fmt_duration(seconds: float | None) -> str:
     """"1 min 05 s" or "42 s"."""
     if seconds is None:
         return "–"
-    total = int(round(seconds))
+    total = round(seconds)
     if total < 60:
         return f"{total} s"
     return f"{total // 60} min {total % 60:02d} s"

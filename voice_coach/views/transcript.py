@@ -6,8 +6,9 @@ renders the same blocks, so they cannot disagree about where a pause or a filler
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from voice_coach.views.targets import fmt_duration, fmt_pause, pace_target
 
