@@ -285,3 +285,22 @@ def test_full_database_rolls_back_and_removes_the_audio(store):
     assert [r.number for r in store.answers(sid)] == [1]
     assert sorted(p.name for p in (store.audio_root / sid).iterdir()) == ["001.flac"]
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_interrupt_mid_save_leaves_the_store_usable(store, monkeypatch):
+    sid = store.start_session(bank=None, model="m", settings={})
+    save(store, sid)
+    import voice_coach.store.store as store_module
+
+    def interrupted(value):
+        raise KeyboardInterrupt  # Ctrl-C while the rows are being written
+
+    monkeypatch.setattr(store_module, "to_json", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save(store, sid, 2)
+    monkeypatch.undo()
+    assert not store.conn.in_transaction
+    assert sorted(p.name for p in (store.audio_root / sid).iterdir()) == ["001.flac"]
+    assert save(store, sid, 3) == 2
+    store.finish_session(sid, complete=False)
+    assert store.sessions()[0].answers == 2

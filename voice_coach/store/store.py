@@ -165,6 +165,10 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise StoreError(f"cannot {what} in {self.db_path}: {describe_sqlite_error(exc)}") from exc
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
         return ids
 
     def start_session(self, *, kind: str = "practice", bank: str | None, model: str, settings: dict) -> str:
@@ -262,6 +266,15 @@ class Store:
             if isinstance(exc, sqlite3.IntegrityError) and "FOREIGN KEY" in str(exc):
                 reason = f"there is no session {session_id!r}"
             raise StoreError(f"cannot save the answer in {self.db_path}: {reason}") from exc
+        except BaseException:  # Ctrl-C mid-save: leave the connection usable and no stray file
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            kept = self.conn.execute(
+                "SELECT 1 FROM answers WHERE session_id = ? AND number = ?", (session_id, number)
+            ).fetchone()
+            if not kept:
+                written.path.unlink(missing_ok=True)
+            raise
         return int(number)
 
     def finish_session(self, session_id: str, *, complete: bool) -> None:
