@@ -8,7 +8,7 @@ from typing import Callable
 from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.audio.decode import iter_blocks
 from voice_coach.interfaces import Transcriber
-from voice_coach.pipeline import LiveAnalyzer
+from voice_coach.pipeline import FILE_STRETCH_S, LiveAnalyzer
 from voice_coach.settings import AnalysisSettings
 from voice_coach.timed import SAMPLE_RATE
 
@@ -30,7 +30,9 @@ def analyze_file(
     transcriber: Transcriber | None = None,
 ) -> AnswerAnalysis:
     transcriber = transcriber or load_transcriber(model)
-    live = LiveAnalyzer(transcriber, settings, background=False, model_name=getattr(transcriber, "name", ""))
+    live = LiveAnalyzer(
+        transcriber, settings, background=False, model_name=getattr(transcriber, "name", ""), stretch_s=FILE_STRETCH_S
+    )
     for block in iter_blocks(Path(path)):
         live.insert(block)
         if progress:

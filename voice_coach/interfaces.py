@@ -39,3 +39,7 @@ class Transcriber(Protocol):
     def transcribe(self, samples: np.ndarray, offset_s: float = 0.0, prompt: str | None = None) -> Sequence[Word]:
         """Transcribe 16 kHz float32 `samples`; word times are shifted by `offset_s` (the stretch's place in the answer)."""
         ...
+
+    def probe(self, samples: np.ndarray) -> str:
+        """What is said in one short island of speech heard on its own, hesitations written out ("Um...")."""
+        ...

@@ -9,6 +9,7 @@ answer. This is the one module that makes a thread.
 
 from __future__ import annotations
 
+import bisect
 import queue
 import threading
 from dataclasses import dataclass
@@ -22,16 +23,18 @@ from voice_coach.analysis.speech_spans import split_islands
 from voice_coach.analysis.lexical_fillers import is_non_lexical, lexical_filler_spans
 from voice_coach.interfaces import Transcriber
 from voice_coach.settings import AnalysisSettings
-from voice_coach.timed import SAMPLE_RATE, Word
+from voice_coach.timed import SAMPLE_RATE, Span, Word
 from voice_coach.vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
 
 CUT_SILENCE_S = 0.5
 """A silence this long closes a stretch (if enough speech is waiting)."""
 MIN_STRETCH_S = 4.0
-"""Shorter stretches wait for more speech unless the silence is long, so Whisper keeps context."""
+"""Live: shorter stretches wait for more speech unless the silence is long, so Whisper keeps context."""
 LONG_SILENCE_S = 1.0
 MAX_STRETCH_S = 20.0
-"""Continuous talk is cut at its deepest gap by this length, to keep the last stretch short."""
+"""Live: continuous talk is cut at its deepest gap by this length, to keep the last stretch short."""
+FILE_STRETCH_S = (15.0, 28.0)
+"""A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
 LEAD_PAD_S = 0.25
 PROMPT_WORDS = 40
 
@@ -45,26 +48,62 @@ def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bo
 
 
 class Recording:
-    """The answer's audio as 16-bit PCM: half the memory of float32, ample for analysis (96 dB)."""
+    """The answer's audio as 16-bit PCM: half the memory of float32, ample for analysis (96 dB).
+
+    Blocks are kept as they came; a slice touches only the blocks it needs, so the worker can read a
+    stretch while the microphone keeps appending, without ever copying the whole answer.
+    """
 
     def __init__(self) -> None:
         self._blocks: list[np.ndarray] = []
-        self._joined: np.ndarray | None = None
+        self._starts: list[int] = []
+        self._lock = threading.Lock()
         self.length = 0
 
     def append(self, block: np.ndarray) -> None:
-        self._blocks.append(np.clip(np.round(block * 32767.0), -32768, 32767).astype(np.int16))
-        self.length += len(block)
-        self._joined = None
+        pcm = np.clip(np.round(block * 32767.0), -32768, 32767).astype(np.int16)
+        with self._lock:
+            self._blocks.append(pcm)
+            self._starts.append(self.length)
+            self.length += len(pcm)
 
-    def int16(self) -> np.ndarray:
-        if self._joined is None:
-            self._joined = np.concatenate(self._blocks) if self._blocks else np.zeros(0, dtype=np.int16)
-            self._blocks = [self._joined]
-        return self._joined
+    def int16(self, start: int = 0, end: int | None = None) -> np.ndarray:
+        with self._lock:
+            end = self.length if end is None else min(end, self.length)
+            start = max(0, start)
+            if end <= start:
+                return np.zeros(0, dtype=np.int16)
+            first = bisect.bisect_right(self._starts, start) - 1
+            last = bisect.bisect_left(self._starts, end)
+            pieces = self._blocks[first:last]
+            offset = self._starts[first]
+        joined = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+        return joined[start - offset : end - offset]
 
     def float32(self, start: int = 0, end: int | None = None) -> np.ndarray:
-        return self.int16()[start:end].astype(np.float32) / 32768.0
+        return self.int16(start, end).astype(np.float32) / 32768.0
+
+
+class ProbeMemo:
+    """Whisper's second opinion per island, kept so the final analysis does not ask again what the worker asked."""
+
+    def __init__(self, transcriber: Transcriber, recording: Recording) -> None:
+        self._transcriber = transcriber
+        self._recording = recording
+        self._seen: list[tuple[Span, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, span: Span) -> str:
+        with self._lock:
+            for seen, text in self._seen:
+                overlap = min(seen.end, span.end) - max(seen.start, span.start)
+                if overlap >= 0.6 * max(seen.duration, span.duration):
+                    return text
+        clip = self._recording.float32(int(span.start * SAMPLE_RATE), int(span.end * SAMPLE_RATE))
+        text = self._transcriber.probe(clip)
+        with self._lock:
+            self._seen.append((span, text))
+        return text
 
 
 @dataclass(frozen=True)
@@ -93,11 +132,14 @@ class LiveAnalyzer:
         background: bool = True,
         model_name: str = "",
         on_words: Callable[[list[Word]], None] | None = None,
+        stretch_s: tuple[float, float] = (MIN_STRETCH_S, MAX_STRETCH_S),
     ) -> None:
         self.settings = settings
+        self._min_stretch_s, self._max_stretch_s = stretch_s
         self.recording = Recording()
         self.tracker = SpeechTracker(vad or SileroVad())
         self._transcriber = transcriber
+        self._probe = ProbeMemo(transcriber, self.recording) if hasattr(transcriber, "probe") else None
         self._model_name = model_name
         self._on_words = on_words
         self._words: list[Word] = []
@@ -130,10 +172,10 @@ class LiveAnalyzer:
         waiting = (speech_end - self._stretch_start()) / SAMPLE_RATE
         silence = t.silence_s()
         if not t.speaking and (
-            (silence >= CUT_SILENCE_S and waiting >= MIN_STRETCH_S) or silence >= LONG_SILENCE_S
+            (silence >= CUT_SILENCE_S and waiting >= self._min_stretch_s) or silence >= max(LONG_SILENCE_S, self._min_stretch_s / 4)
         ):
             return speech_end + int(min(silence / 2, 0.3) * SAMPLE_RATE)
-        if waiting >= MAX_STRETCH_S:
+        if waiting >= self._max_stretch_s:
             return self._deepest_gap()
         return None
 
@@ -195,7 +237,9 @@ class LiveAnalyzer:
         words = [w for w in words if _heard(w, islands, shift)]
         local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
         chunk = self.recording.float32(start - pad, end)
-        found, _ = find_hesitations(local, split_islands(chunk, islands), chunk)
+        probe = self._probe
+        local_probe = (lambda sp: probe(Span(sp.start + shift, sp.end + shift))) if probe else None
+        found, _ = find_hesitations(local, split_islands(chunk, islands), chunk, local_probe)
         with self._lock:
             self._words.extend(words)
             self._hesitations += sum(1 for f in found)
@@ -236,5 +280,5 @@ class LiveAnalyzer:
         if self._error is not None:
             raise self._error
         samples = self.recording.float32()
-        return analyze_answer(samples, t.probs, self._words, self.settings, self._model_name, source)
+        return analyze_answer(samples, t.probs, self._words, self.settings, self._model_name, source, self._probe)
 

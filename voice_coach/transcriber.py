@@ -20,6 +20,8 @@ from voice_coach.errors import ModelError
 from voice_coach.timed import SAMPLE_RATE, Word
 
 EMBEDDED = "tiny.en (embedded)"
+PROBE_PROMPT = "Umm, uh, hmm. Er, so, uh, let me think."
+"""Primes Whisper to write hesitations out when it hears one island of speech on its own."""
 _SIZE_NAMES = {"tiny", "tiny.en", "base.en", "small", "small.en", "medium", "medium.en", "large-v1", "large-v2", "large-v3", "turbo", "large-v3-turbo", "distil-large-v3"}
 
 
@@ -108,6 +110,19 @@ class WhisperTranscriber:
         self.load_s = time.perf_counter() - started
         self.english_only = bool(getattr(self._model, "model", None)) and not self._model.model.is_multilingual
         self.name = self.choice.name
+
+    def probe(self, samples: np.ndarray) -> str:
+        pad = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
+        segments, _ = self._model.transcribe(
+            np.concatenate([pad, samples.astype(np.float32, copy=False), pad]),
+            language=None if self.english_only else "en",
+            beam_size=1,
+            temperature=0.0,
+            initial_prompt=PROBE_PROMPT,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+        )
+        return " ".join(seg.text.strip() for seg in segments)
 
     def transcribe(self, samples: np.ndarray, offset_s: float = 0.0, prompt: str | None = None) -> Sequence[Word]:
         segments, _ = self._model.transcribe(

@@ -11,10 +11,11 @@ from typing import Sequence
 import numpy as np
 
 from voice_coach.analysis.fillers import FillerResult, measure_fillers
+from voice_coach.analysis.hesitations import Probe
 from voice_coach.analysis.length import LengthResult, measure_length
 from voice_coach.analysis.pace import PaceResult, measure_pace
 from voice_coach.analysis.pauses import PauseResult, measure_pauses
-from voice_coach.analysis.speech_spans import refine_spans
+from voice_coach.analysis.speech_spans import foreground, refine_spans
 from voice_coach.analysis.star import StarResult, analyze_star
 from voice_coach.settings import AnalysisSettings
 from voice_coach.timed import SAMPLE_RATE, Span, Word
@@ -69,7 +70,7 @@ def speech_spans(samples: np.ndarray, vad_probs: Sequence[float]) -> list[Span]:
     """Sample-accurate speech spans from Silero frame probabilities and the samples."""
     mask = speech_frames(np.asarray(vad_probs, dtype=np.float32))
     coarse = [(s * FRAME_SAMPLES, min(e * FRAME_SAMPLES, len(samples))) for s, e in mask_to_spans(mask)]
-    return refine_spans(samples, coarse)
+    return foreground(samples, refine_spans(samples, coarse))
 
 
 def analyze_answer(
@@ -79,6 +80,7 @@ def analyze_answer(
     settings: AnalysisSettings = AnalysisSettings(),
     model: str = "",
     source: str = "",
+    probe: Probe | None = None,
 ) -> AnswerAnalysis:
     duration = len(samples) / SAMPLE_RATE
     speech = speech_spans(samples, vad_probs)
@@ -88,7 +90,7 @@ def analyze_answer(
     first = speech[0].start if speech else None
     last = speech[-1].end if speech else None
     length = measure_length(first, last, settings.length_band_s)
-    fillers, marked = measure_fillers(words, speech, samples, length.speaking_s)
+    fillers, marked = measure_fillers(words, speech, samples, length.speaking_s, probe)
     pace = measure_pace(marked, speech, pauses.items, settings.pace_band_wpm)
     star = analyze_star(marked, expect_star=settings.expect_star)
     return AnswerAnalysis(duration, tuple(marked), tuple(speech), pace, fillers, pauses, star, length, model, source, samples)

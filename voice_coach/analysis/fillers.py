@@ -8,10 +8,14 @@ from typing import Sequence
 
 import numpy as np
 
-from voice_coach.analysis.hesitations import find_hesitations
+from voice_coach.analysis.hesitations import Probe, find_hesitations
 from voice_coach.analysis.speech_spans import split_islands
 from voice_coach.analysis.lexical_fillers import FillerItem, is_non_lexical, lexical_filler_spans, lexical_fillers
 from voice_coach.timed import Span, Word
+
+
+MIN_GAP_EVIDENCE_S = 0.15
+"""A silence this long between islands marks a pause around a word (shorter ones can be stop closures)."""
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,15 @@ class FillerResult:
 
 
 def measure_fillers(
-    words: Sequence[Word], islands: Sequence[Span], samples: np.ndarray, speaking_s: float
+    words: Sequence[Word], islands: Sequence[Span], samples: np.ndarray, speaking_s: float, probe: Probe | None = None
 ) -> tuple[FillerResult, list[Word]]:
     """Returns the fillers and the words with their `filler` flags set."""
-    hesitations, accounted = find_hesitations(words, split_islands(samples, list(islands)), samples)
-    lexical = lexical_fillers(words)
+    small = split_islands(samples, list(islands))
+    hesitations, accounted = find_hesitations(words, small, samples, probe)
+    gaps = [Span(a.end, b.start) for a, b in zip(small, small[1:]) if b.start - a.end >= MIN_GAP_EVIDENCE_S]
+    lexical = lexical_fillers(words, gaps)
     flagged = set(accounted) | {k for k, w in enumerate(words) if is_non_lexical(w.text)}
-    for i, j in lexical_filler_spans(words):
+    for i, j in lexical_filler_spans(words, gaps):
         flagged.update(range(i, j + 1))
     marked = [replace(w, filler=k in flagged) for k, w in enumerate(words)]
     items = tuple(sorted([*hesitations, *lexical], key=lambda f: f.start))

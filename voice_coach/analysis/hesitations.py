@@ -10,14 +10,14 @@ short). Whisper's own "um"s are moved onto the nearest unexplained island so not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from voice_coach.analysis.lexical_fillers import FillerItem, is_non_lexical
 from voice_coach.timed import SAMPLE_RATE, Span, Word
 
-MIN_HESITATION_S = 0.12
+MIN_HESITATION_S = 0.2
 MAX_HESITATION_S = 2.0
 SNAP_DISTANCE_S = 1.2
 
@@ -26,9 +26,50 @@ SNAP_DISTANCE_S = 1.2
 class IslandSound:
     """What an island of speech sounds like, for telling a hesitation from a dropped word or a breath."""
 
-    voiced: float  # share of 20 ms frames with a clear pitch
+    voiced: float  # share of 40 ms frames with a clear pitch
+    low_share: float  # share of energy below 1 kHz: vowels and nasal murmurs high, breaths and hiss low
     nasal_end: bool  # ends in a murmur with little energy above 1 kHz ("um", "hmm")
     nasal_all: bool
+
+    @property
+    def hesitation_like(self) -> bool:
+        """Voiced, or a low murmur (some voices hum "hmm" without a clear pitch); not hiss, breath or a click."""
+        return self.voiced >= 0.5 or self.low_share >= 0.6
+
+
+def _lowpass(x: np.ndarray, cutoff_hz: float = 1000.0) -> np.ndarray:
+    spec = np.fft.rfft(x)
+    spec[np.fft.rfftfreq(len(x), 1 / SAMPLE_RATE) > cutoff_hz] = 0
+    return np.fft.irfft(spec, n=len(x))
+
+
+def voiced_share(x: np.ndarray) -> float:
+    """Share of 40 ms frames (among the louder ones) with a clear pitch period between 60 and 400 Hz.
+
+    Normalised autocorrelation on the band below 1 kHz, where voicing lives and most noise does not.
+    """
+    frame, hop = 640, 320
+    lo_lag, hi_lag = SAMPLE_RATE // 400, SAMPLE_RATE // 60
+    if len(x) < frame + hi_lag:
+        x = np.pad(x, (0, frame + hi_lag - len(x)))
+    y = _lowpass(x - x.mean())
+    starts = range(0, len(y) - frame - hi_lag + 1, hop)
+    energies = np.array([float(np.dot(y[s : s + frame], y[s : s + frame])) for s in starts])
+    if not len(energies) or energies.max() <= 0:
+        return 0.0
+    loud = [s for s, e in zip(starts, energies) if e >= energies.max() * 0.03]
+    voiced = 0
+    for s in loud:
+        a = y[s : s + frame]
+        ea = float(np.dot(a, a))
+        best = 0.0
+        for lag in range(lo_lag, hi_lag):
+            b = y[s + lag : s + lag + frame]
+            denom = np.sqrt(ea * float(np.dot(b, b)))
+            if denom > 0:
+                best = max(best, float(np.dot(a, b)) / denom)
+        voiced += best >= 0.7
+    return voiced / len(loud)
 
 
 def island_sound(samples: np.ndarray, span: Span) -> IslandSound:
@@ -36,35 +77,50 @@ def island_sound(samples: np.ndarray, span: Span) -> IslandSound:
     x = samples[a:b].astype(np.float64)
     frame = 320
     if len(x) < frame * 2:
-        return IslandSound(0.0, False, False)
+        return IslandSound(0.0, 0.0, False, False)
     frames = x[: len(x) // frame * frame].reshape(-1, frame)
-    frames = frames - frames.mean(axis=1, keepdims=True)
-    energy = (frames**2).mean(axis=1)
-    loud = energy >= energy.max() * 10 ** (-25 / 10)
-    voiced = 0
-    for f in frames[loud]:
-        ac = np.correlate(f, f, mode="full")[frame - 1 :]
-        if ac[0] <= 0:
-            continue
-        lo, hi = SAMPLE_RATE // 400, SAMPLE_RATE // 60  # pitch 60-400 Hz
-        if ac[lo : min(hi, frame - 1)].max() / ac[0] >= 0.45:
-            voiced += 1
-    voiced_share = voiced / max(1, int(loud.sum()))
     spec = np.abs(np.fft.rfft(frames * np.hanning(frame), axis=1)) ** 2
     freqs = np.fft.rfftfreq(frame, 1 / SAMPLE_RATE)
     high = spec[:, freqs >= 1000].sum(axis=1) / (spec.sum(axis=1) + 1e-12)
     third = max(1, len(high) // 3)
-    return IslandSound(voiced_share, bool(high[-third:].mean() < 0.08), bool(high.mean() < 0.08))
+    low_share = float(spec[:, freqs < 1000].sum() / (spec.sum() + 1e-12))
+    return IslandSound(voiced_share(x), low_share, bool(high[-third:].mean() < 0.08), bool(high.mean() < 0.08))
+
+
+def plausible_s(text: str) -> float:
+    """An upper bound on how long a word takes to say (about 11 letters a second, plus an onset)."""
+    letters = sum(ch.isalnum() for ch in text)
+    return 0.1 + 0.09 * letters
+
+
+def word_cores(words: Sequence[Word]) -> list[tuple[float, float]]:
+    """Word spans with Whisper's stretch removed.
+
+    Whisper stretches a word into the silence beside it (the first word often starts at 0.0, the
+    word before a pause runs into the pause). A word longer than it could plausibly be is cut back
+    from the side with the larger gap to its neighbour, which is the side it was stretched into.
+    """
+    cores = []
+    for i, w in enumerate(words):
+        limit = plausible_s(w.text)
+        if w.end - w.start <= limit:
+            cores.append((w.start, w.end))
+            continue
+        before = w.start - words[i - 1].end if i else float("inf")
+        after = words[i + 1].start - w.end if i + 1 < len(words) else float("inf")
+        cores.append((w.end - limit, w.end) if before > after else (w.start, w.start + limit))
+    return cores
 
 
 def assign_words(words: Sequence[Word], islands: Sequence[Span]) -> list[int]:
-    """For each word, the index of the island it overlaps most (or the nearest one); -1 if no islands."""
+    """For each word, the index of the island its core overlaps most (or the nearest one); -1 if no islands."""
     if not islands:
         return [-1] * len(words)
     starts = np.array([s.start for s in islands])
     ends = np.array([s.end for s in islands])
     out = []
-    for w in words:
+    for (w_start, w_end), w in zip(word_cores(words), words):
+        w = Word(w.text, w_start, w_end)
         overlap = np.minimum(ends, w.end) - np.maximum(starts, w.start)
         if overlap.max() > 0:
             out.append(int(overlap.argmax()))
@@ -78,8 +134,33 @@ def _label(sound: IslandSound) -> str:
     return "hmm" if sound.nasal_all else "um" if sound.nasal_end else "uh"
 
 
-def find_hesitations(words: Sequence[Word], islands: Sequence[Span], samples: np.ndarray) -> tuple[list[FillerItem], set[int]]:
-    """Hesitations with their times, and the indexes of Whisper words they account for (to mark as fillers)."""
+Probe = Callable[[Span], str]
+"""What Whisper hears in one island on its own (prompted to write hesitations): a second opinion."""
+
+INTERJECTIONS = frozenset({"okay", "ok", "cool", "well", "hi", "hey", "oh", "ah", "ahh", "aww", "ooh", "yeah", "mmm", "mm", "huh", "hm"})
+
+
+def probe_says_word(text: str) -> bool:
+    """True when the probe heard a real word first (a word Whisper dropped, or one stamped elsewhere), not a hesitation.
+
+    Whisper writes a lone hesitation as "Um..." or "Er," and sometimes as "Okay." or "Cool."; a lone word
+    comes back as itself ("Patience.", "And...", "Like.").
+    """
+    for token in text.split():
+        bare = "".join(ch for ch in token.lower() if ch.isalpha() or ch == "'")
+        if not bare:
+            continue
+        return not (is_non_lexical(bare) or bare in INTERJECTIONS or bare.strip("-") in INTERJECTIONS)
+    return False
+
+
+def find_hesitations(
+    words: Sequence[Word], islands: Sequence[Span], samples: np.ndarray, probe: Probe | None = None
+) -> tuple[list[FillerItem], set[int]]:
+    """Hesitations with their times, and the indexes of Whisper words they account for (to mark as fillers).
+
+    `probe` is asked only about islands that no word, not even a Whisper "um", accounts for.
+    """
     owner = assign_words(words, islands)
     lexical_in = [0] * len(islands)
     filler_words: dict[int, list[int]] = {}
@@ -96,7 +177,7 @@ def find_hesitations(words: Sequence[Word], islands: Sequence[Span], samples: np
         if lexical_in[k] or not (MIN_HESITATION_S <= span.duration <= MAX_HESITATION_S):
             continue
         sound = island_sound(samples, span)
-        if sound.voiced >= 0.5:
+        if sound.hesitation_like:
             candidates[k] = sound
 
     items: list[FillerItem] = []
@@ -120,7 +201,7 @@ def find_hesitations(words: Sequence[Word], islands: Sequence[Span], samples: np
         else:
             items.append(FillerItem(w.text.strip(",.?!").lower(), w.start, w.end, "hesitation"))
     for k, sound in candidates.items():
-        if k not in taken:
+        if k not in taken and not (probe and probe_says_word(probe(islands[k]))):
             items.append(FillerItem(_label(sound), islands[k].start, islands[k].end, "hesitation"))
     items.sort(key=lambda f: f.start)
     return items, used_words

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from voice_coach.timed import Word
+from voice_coach.timed import Span, Word
 
 NON_LEXICAL = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "err", "hmm", "hm", "mm", "mmm", "ah", "ahh", "eh"})
 ALWAYS = frozenset({"basically", "literally"})
-CLAUSE_START = frozenset({"so", "well", "okay", "ok", "right", "actually", "anyway", "honestly", "like"})
+CLAUSE_START = frozenset({"so", "well", "okay", "ok", "right", "actually", "like"})
 DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "what", "which", "any", "some", "one", "every",
                          "each", "same", "different", "another", "other", "kind", "sort", "my", "our", "your", "their", "his", "her", "its", "no"})
-KNOW_OBJECT = frozenset({"that", "what", "how", "why", "if", "when", "where", "who", "whether", "the", "a", "an", "about", "it",
-                         "him", "her", "them", "this", "those", "these", "which", "anything", "everything", "nothing", "something"})
+KNOW_OBJECT = frozenset({"that", "what", "how", "why", "if", "when", "where", "who", "whether", "the", "a", "an", "about",
+                         "this", "those", "these", "which", "anything", "everything", "nothing", "something"})
 PAUSE_EVIDENCE_S = 0.25
+GAP_REACH_S = 0.2
+"""How far a silence in the samples may sit from a word boundary and still count as a pause there."""
 
 
 @dataclass(frozen=True)
@@ -45,21 +47,43 @@ def _ends_clause(w: Word | None) -> bool:
     return w is None or w.text.rstrip().endswith((".", "?", "!", ",", ";", ":"))
 
 
-def _set_off(words: Sequence[Word], i: int, j: int) -> bool:
-    """Words i..j are bounded by punctuation or pauses on both sides."""
+def _silence_near(gaps: Sequence[Span], t: float) -> bool:
+    return any(g.start - GAP_REACH_S <= t <= g.end + GAP_REACH_S for g in gaps)
+
+
+def _left_set_off(words: Sequence[Word], i: int, gaps: Sequence[Span]) -> bool:
     prev = words[i - 1] if i > 0 else None
+    if _ends_clause(prev):
+        return True
+    assert prev is not None
+    return words[i].start - prev.end >= PAUSE_EVIDENCE_S or _silence_near(gaps, (prev.end + words[i].start) / 2)
+
+
+def _right_set_off(words: Sequence[Word], j: int, gaps: Sequence[Span]) -> bool:
     nxt = words[j + 1] if j + 1 < len(words) else None
-    left = _ends_clause(prev) or (prev is not None and words[i].start - prev.end >= PAUSE_EVIDENCE_S)
-    right = _comma_after(words[j]) or nxt is None or (nxt.start - words[j].end >= PAUSE_EVIDENCE_S)
-    return left and right
+    if _comma_after(words[j]) or nxt is None:
+        return True
+    return nxt.start - words[j].end >= PAUSE_EVIDENCE_S or _silence_near(gaps, (words[j].end + nxt.start) / 2)
+
+
+def _set_off(words: Sequence[Word], i: int, j: int, gaps: Sequence[Span]) -> bool:
+    """Words i..j are bounded by punctuation or silences on both sides.
+
+    Silences come from the samples (`gaps` between speech islands) as well as from word times,
+    because Whisper's timestamps often run a word into the silence after it.
+    """
+    return _left_set_off(words, i, gaps) and _right_set_off(words, j, gaps)
 
 
 def is_non_lexical(text: str) -> bool:
     return _bare(text) in NON_LEXICAL
 
 
-def lexical_filler_spans(words: Sequence[Word]) -> list[tuple[int, int]]:
-    """Index ranges [i, j] of words that are lexical fillers or repetitions, by context."""
+def lexical_filler_spans(words: Sequence[Word], gaps: Sequence[Span] = ()) -> list[tuple[int, int]]:
+    """Index ranges [i, j] of words that are lexical fillers or repetitions, by context.
+
+    `gaps`: silences found in the samples (between speech islands), evidence of a pause.
+    """
     bare = [_bare(w.text) for w in words]
     out: list[tuple[int, int]] = []
     i = 0
@@ -74,14 +98,17 @@ def lexical_filler_spans(words: Sequence[Word]) -> list[tuple[int, int]]:
         elif b == "you" and nxt == "know" and i + 1 < n:
             after = bare[i + 2] if i + 2 < n else ""
             if prev not in {"do", "did", "don't", "if", "what", "would", "will", "could", "let", "to"} and (
-                _comma_after(words[i + 1]) or after not in KNOW_OBJECT or i + 2 >= n
+                _comma_after(words[i + 1]) or i + 2 >= n
+                or (after not in KNOW_OBJECT and (_left_set_off(words, i, gaps) or _right_set_off(words, i + 1, gaps)))
             ):
                 hit = (i, i + 1)
-        elif b == "i" and nxt == "mean" and i + 1 < n and _comma_after(words[i + 1]):
+        elif b == "i" and nxt == "mean" and i + 1 < n and _comma_after(words[i + 1]) and (
+            i + 2 >= n or bare[i + 2] not in {"to", "that", "what", "by", "business"}
+        ):
             hit = (i, i + 1)
         elif b in {"kind", "sort"} and nxt == "of" and prev not in DETERMINERS and not prev.endswith("'s"):
             hit = (i, i + 1)
-        elif b == "like" and _set_off(words, i, i):
+        elif b == "like" and _set_off(words, i, i, gaps):
             hit = (i, i)
         elif b in CLAUSE_START - {"like"} and _ends_clause(words[i - 1] if i else None) and _comma_after(words[i]):
             hit = (i, i)
@@ -99,9 +126,9 @@ def lexical_filler_spans(words: Sequence[Word]) -> list[tuple[int, int]]:
     return out
 
 
-def lexical_fillers(words: Sequence[Word]) -> list[FillerItem]:
+def lexical_fillers(words: Sequence[Word], gaps: Sequence[Span] = ()) -> list[FillerItem]:
     items = []
-    for i, j in lexical_filler_spans(words):
+    for i, j in lexical_filler_spans(words, gaps):
         text = " ".join(_bare(w.text) for w in words[i : j + 1])
         kind = "repetition" if (i + 1 < len(words) and _bare(words[i].text) == _bare(words[i + 1].text)) or words[i].text.endswith("-") else "lexical"
         items.append(FillerItem(text, words[i].start, words[j].end, kind))

@@ -136,3 +136,25 @@ def split_islands(samples: np.ndarray, spans: list[Span], min_gap_s: float = 0.0
             if end > start:
                 islands.append(Span(round(start, 4), round(end, 4)))
     return islands
+
+
+BACKGROUND_DB = 16.0
+"""Speech this far below the candidate's own level is someone else in the room, not the answer."""
+
+
+def foreground(samples: np.ndarray, spans: list[Span]) -> list[Span]:
+    """Drop spans of distant talk (a TV, colleagues): voice activity fires on them, the answer does not contain them.
+
+    The candidate is the loudest voice; the reference is the median peak level of the longer spans.
+    """
+    if len(spans) < 2:
+        return spans
+    energy = frame_energy_db(samples)
+    levels = []
+    for s in spans:
+        a = _frame_of(int(s.start * SAMPLE_RATE))
+        b = max(a + 1, _frame_of(int(s.end * SAMPLE_RATE)))
+        levels.append(float(np.percentile(energy[a:b], 90)))
+    long_levels = [lv for s, lv in zip(spans, levels) if s.duration >= 0.3] or levels
+    reference = float(np.median(long_levels))
+    return [s for s, lv in zip(spans, levels) if lv >= reference - BACKGROUND_DB]
