@@ -130,6 +130,46 @@ def assign_words(words: Sequence[Word], islands: Sequence[Span]) -> list[int]:
     return out
 
 
+MERGED_EXCESS_S = 0.3
+"""An island this much longer than its words could take holds something more: often a hesitation run into a word."""
+
+
+def _merged_hesitations(
+    words: Sequence[Word], owner: list[int], islands: Sequence[Span], samples: np.ndarray,
+    probe: Probe, done: set[int], filler_words: dict[int, list[int]],
+) -> list[FillerItem]:
+    """Hesitations spoken with no silence before or after a word ("uh-she thanked me").
+
+    Such an island owns a word, so the gap test cannot see the hesitation; but it is longer than its
+    words. Whisper, hearing the island alone, writes the hesitation first or last: its place and the
+    island's excess length give the span.
+    """
+    found = []
+    letters = [sum(ch.isalnum() for ch in w.text) for w in words]
+    owned = [k for k in owner if k >= 0]
+    talk_s = sum(islands[k].duration for k in set(owned))
+    s_per_letter = talk_s / max(1, sum(n for n, o in zip(letters, owner) if o >= 0))  # this speaker's own rate
+    for k, span in enumerate(islands):
+        if k in done or k in filler_words:
+            continue
+        mine = [n for w, n, o in zip(words, letters, owner) if o == k and not is_non_lexical(w.text)]
+        if not mine:
+            continue
+        excess = span.duration - sum(mine) * s_per_letter
+        if excess < MERGED_EXCESS_S:
+            continue
+        tokens = ["".join(ch for ch in t.lower() if ch.isalpha()) for t in probe(span).split()]
+        tokens = [t for t in tokens if t]
+        if len(tokens) < 2:
+            continue
+        length = min(excess, MAX_HESITATION_S)
+        if is_non_lexical(tokens[0]):
+            found.append(FillerItem(tokens[0], span.start, span.start + length, "hesitation"))
+        elif is_non_lexical(tokens[-1]):
+            found.append(FillerItem(tokens[-1], span.end - length, span.end, "hesitation"))
+    return found
+
+
 def _label(sound: IslandSound) -> str:
     return "hmm" if sound.nasal_all else "um" if sound.nasal_end else "uh"
 
@@ -203,5 +243,7 @@ def find_hesitations(
     for k, sound in candidates.items():
         if k not in taken and not (probe and probe_says_word(probe(islands[k]))):
             items.append(FillerItem(_label(sound), islands[k].start, islands[k].end, "hesitation"))
+    if probe:
+        items.extend(_merged_hesitations(words, owner, islands, samples, probe, taken | set(candidates), filler_words))
     items.sort(key=lambda f: f.start)
     return items, used_words
