@@ -8,7 +8,7 @@ inputs, and the real clips of shared/eval-real.
   .venv/bin/python bench/eval_analyzer.py --standin          # the plain tiny.en stand-in (baseline check)
   .venv/bin/python bench/eval_analyzer.py --limit 5 --debug  # misses and false alarms per file, with times
   options: --noise mixed|none|30|20|all, --json-out PATH, --cmd "ANALYZER ARGS", --skip-bad, --skip-real,
-           --rescore bench/out/last_results.jsonl (score the last run's saved results again)
+           --rescore bench/out/last_results_product.jsonl (score the last run's saved results again)
 """
 
 from __future__ import annotations
@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         run_s = 0.0
     else:
         results, run_s = run_analyzer(cmd, [p for _, p, _ in rendered], args.batch)
-        with open(args.out / "last_results.jsonl", "w") as fh:  # for --rescore and for reading transcripts
+        label = "standin" if cmd == STANDIN_CMD else ("product" if cmd == PRODUCT_CMD else "custom")
+        with open(args.out / f"last_results_{label}.jsonl", "w") as fh:  # for --rescore and for reading transcripts
             fh.writelines(json.dumps({"file": p.name, "script_hash": t["script_hash"], "result": results.get(p)}) + "\n" for _, p, t in rendered)
 
     scores: list[FileScore] = []
