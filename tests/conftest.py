@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pulse_server import PulseServer, pulseaudio_binary, rescan_sounddevice, start_pulse_server  # noqa: E402
+from pulse_server import (
+    PulseServer,
+    pulseaudio_binary,
+    rescan_sounddevice,
+    start_pulse_server,
+)
 
 
 @pytest.fixture(scope="session")

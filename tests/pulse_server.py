@@ -92,6 +92,16 @@ class PulseServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send SIGTERM if the test process dies without stopping the daemon."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def pulseaudio_binary() -> str | None:
     return shutil.which("pulseaudio")
 
@@ -110,13 +120,13 @@ def start_pulse_server(settle_s: float = 2.5, set_env: bool = True, ready_timeou
     env = dict(os.environ)
     env.update(HOME=str(directory), XDG_RUNTIME_DIR=str(directory))
     env.pop("PULSE_SERVER", None)
-    log = open(directory / "pulse.log", "wb")
-    process = subprocess.Popen(
-        [binary, "-n", "-F", str(directory / "init.pa"), "--daemonize=no", "--exit-idle-time=-1",
-         "--use-pid-file=no", "--log-level=error"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
-    log.close()
+    with open(directory / "pulse.log", "wb") as log:
+        process = subprocess.Popen(
+            [binary, "-n", "-F", str(directory / "init.pa"), "--daemonize=no", "--exit-idle-time=-1",
+             "--use-pid-file=no", "--log-level=error"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call in the child
+        )
     server = PulseServer(directory, process, f"unix:{directory}/native", os.environ.get("PULSE_SERVER"))
     deadline = time.monotonic() + ready_timeout_s
     while True:

@@ -15,9 +15,18 @@ from voice_coach.audio import devices as devices_mod
 from voice_coach.audio import microphone as microphone_mod
 from voice_coach.audio.devices import DeviceInfo, LevelMeter, judge_levels, parse_device
 from voice_coach.audio.file_source import ArraySource, FileSource
-from voice_coach.audio.phone_line import PHONE_RATE, StreamResampler, phone_line, resample
+from voice_coach.audio.phone_line import (
+    PHONE_RATE,
+    StreamResampler,
+    phone_line,
+    resample,
+)
 from voice_coach.audio.speaker import (
-    Pyttsx3Speaker, RecordingSpeaker, SilentSpeaker, resolve_voice, synthesize,
+    Pyttsx3Speaker,
+    RecordingSpeaker,
+    SilentSpeaker,
+    resolve_voice,
+    synthesize,
 )
 from voice_coach.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.timed import SAMPLE_RATE
@@ -181,7 +190,7 @@ def test_voice_names_are_checked_because_pyttsx3_ignores_unknown_ones():
 
 
 def test_speaker_without_output_device_raises_one_actionable_line(monkeypatch):
-    monkeypatch.setattr(devices_mod, "list_devices", lambda: [])
+    monkeypatch.setattr(devices_mod, "list_devices", list)
     with pytest.raises(DeviceError) as info:
         Pyttsx3Speaker()
     message = str(info.value)
@@ -272,7 +281,7 @@ class FakePortAudio:
         if samplerate != self.rate:
             raise self.PortAudioError("Invalid sample rate")
 
-    def InputStream(self, **kw):  # noqa: N802 - mirrors sounddevice
+    def InputStream(self, **kw):
         return FakeStream(self, **kw)
 
 
@@ -333,16 +342,15 @@ def test_microphone_resamples_a_44k_device_to_16k(monkeypatch):
 def test_microphone_that_vanishes_yields_everything_then_raises(monkeypatch):
     fake = FakePortAudio(tone(440, 5.0, 44100), 44100, die_after_s=0.15)
     mic = fake_mic(monkeypatch, fake, stall_s=0.3)
-    got = []
+    got: list[np.ndarray] = []
     with pytest.raises(DeviceError) as info:
-        for block in mic.blocks():
-            got.append(block)
+        got.extend(mic.blocks())
     assert "answer so far was kept" in str(info.value) and "\n" not in str(info.value)
     assert sum(map(len, got)) > 1600  # the blocks captured before the loss all arrived
 
 
 def test_microphone_without_input_device_names_the_ways_out(monkeypatch):
-    monkeypatch.setattr(devices_mod, "list_devices", lambda: [])
+    monkeypatch.setattr(devices_mod, "list_devices", list)
     with pytest.raises(DeviceError) as info:
         microphone_mod.SounddeviceMicrophone()
     message = str(info.value)

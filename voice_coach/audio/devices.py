@@ -67,7 +67,7 @@ def _index_of(value: object, kind: str) -> int:
         return value
     try:  # sd.default.device may hold a name
         return int(sounddevice().query_devices(value, kind=kind)["index"])
-    except Exception:
+    except Exception:  # noqa: BLE001 - a stale default name simply means no default
         return -1
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -26,7 +26,7 @@ class _PacedSource:
             raise ValueError("block_s must be positive")
         self.realtime = realtime
         self.block_s = block_s
-        self.block_samples = max(1, int(round(block_s * SAMPLE_RATE)))
+        self.block_samples = max(1, round(block_s * SAMPLE_RATE))
         self._closed = threading.Event()
 
     def _raw_blocks(self) -> Iterator[np.ndarray]:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
-from voice_coach.audio.devices import INPUT_HINT, DeviceInfo, resolve_device, sounddevice
+from voice_coach.audio.devices import (
+    INPUT_HINT,
+    DeviceInfo,
+    resolve_device,
+    sounddevice,
+)
 from voice_coach.audio.phone_line import StreamResampler
 from voice_coach.errors import DeviceError
 from voice_coach.timed import SAMPLE_RATE
@@ -32,12 +38,15 @@ class SounddeviceMicrophone:
     The device is resolved at construction (so a missing microphone is reported before the first
     question); the stream opens on `start()` or the first `blocks()`. `stall_s` is how long the
     callbacks may pause before the device counts as gone (the first callback gets `first_block_s`).
+    Keep `latency="low"`: with PortAudio's "high" input latency on Pulse, playing the interviewer's
+    voice from this process while the stream is open comes out as underruns.
     """
 
     def __init__(self, device: int | str | None = None, block_s: float = 0.1, stall_s: float = 1.0,
-                 first_block_s: float = 3.0) -> None:
+                 first_block_s: float = 3.0, latency: float | str = "low") -> None:
         self.device: DeviceInfo = resolve_device(device, "input")
         self.block_s = block_s
+        self.latency = latency
         self.stall_s = stall_s
         self.first_block_s = max(first_block_s, stall_s)
         self.samplerate, self.channels = self._choose_format()
@@ -80,7 +89,7 @@ class SounddeviceMicrophone:
         try:
             stream = sd.InputStream(
                 device=self.device.index, samplerate=self.samplerate, channels=self.channels, dtype="float32",
-                latency="low", blocksize=max(1, int(round(self.block_s * self.samplerate))), callback=self._callback,
+                latency=self.latency, blocksize=max(1, round(self.block_s * self.samplerate)), callback=self._callback,
             )
             self._last_callback = time.monotonic()
             stream.start()
@@ -117,7 +126,7 @@ class SounddeviceMicrophone:
             return False
         try:
             active = bool(stream.active)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a stream whose device vanished may fail even to report
             active = False
         waited = time.monotonic() - self._last_callback
         limit = self.stall_s if self._callbacks else self.first_block_s
@@ -134,14 +143,14 @@ class SounddeviceMicrophone:
             return
         try:
             stream.stop()
-        except Exception:
-            pass  # a vanished device fails to stop; closing still releases it
+        except Exception:  # noqa: BLE001, S110 - a vanished device fails to stop; closing still releases it
+            pass
         try:
             stream.close()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - nothing more to release for a device that is gone
             pass
 
-    def __enter__(self) -> SounddeviceMicrophone:
+    def __enter__(self) -> SounddeviceMicrophone:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc: object) -> None:

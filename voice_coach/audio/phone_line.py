@@ -38,7 +38,7 @@ def _fft_convert(samples: np.ndarray, from_rate: int, to_rate: int, gain: np.nda
     x = np.asarray(samples, dtype=np.float64).reshape(-1)
     if len(x) == 0:
         return np.zeros(0, dtype=np.float32)
-    out_len = int(round(len(x) * to_rate / from_rate))
+    out_len = round(len(x) * to_rate / from_rate)
     step = from_rate // gcd(from_rate, to_rate)  # input lengths that map to whole output lengths
     pad = max(64, from_rate // 20)
     pad = -(-pad // step) * step

@@ -19,7 +19,12 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from voice_coach.audio.devices import OUTPUT_HINT, DeviceInfo, resolve_device, sounddevice
+from voice_coach.audio.devices import (
+    OUTPUT_HINT,
+    DeviceInfo,
+    resolve_device,
+    sounddevice,
+)
 from voice_coach.audio.phone_line import phone_line as render_phone_line
 from voice_coach.audio.phone_line import resample
 from voice_coach.errors import DeviceError, VoiceCoachError
@@ -77,12 +82,14 @@ def _synthesize_pyttsx3(text: str, voice: str | None, rate_wpm: int, path: Path)
             engine, done, errors = _engine()
             if voice:
                 engine.setProperty("voice", voice)
+                _espeak_settle()  # libespeak-ng loads a voice asynchronously and resets the rate when it does
             engine.setProperty("rate", int(rate_wpm))
+            _espeak_settle()
             done.clear()
             errors.clear()
             engine.save_to_file(text, str(path))
             engine.runAndWait()  # may return before the file exists: wait for the event or the file below
-        except Exception as exc:  # ImportError, RuntimeError from the driver, missing libespeak-ng
+        except Exception as exc:  # noqa: BLE001 - ImportError, driver RuntimeError, no libespeak-ng: fall back
             return f"{type(exc).__name__}: {exc}"
         deadline = time.monotonic() + SYNTH_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -95,6 +102,13 @@ def _synthesize_pyttsx3(text: str, voice: str | None, rate_wpm: int, path: Path)
         return "no audio file after 20 s"
 
 
+def _espeak_settle() -> None:
+    """Wait until libespeak-ng has applied queued settings (only for pyttsx3's espeak driver)."""
+    binding = sys.modules.get("pyttsx3.drivers._espeak")
+    if binding is not None and hasattr(binding, "Synchronize"):
+        binding.Synchronize()
+
+
 def _wav_complete(path: Path) -> bool:
     """The file exists and its data size agrees with its header (the writer has finished)."""
     try:
@@ -102,7 +116,7 @@ def _wav_complete(path: Path) -> bool:
 
         info = soundfile.info(str(path))
         return info.frames > 0
-    except Exception:
+    except Exception:  # noqa: BLE001 - missing, half-written or not a WAV yet
         return False
 
 
@@ -117,7 +131,7 @@ def _synthesize_espeak(text: str, voice: str | None, rate_wpm: int, path: Path) 
     if voice:
         command[1:1] = ["-v", voice]
     try:
-        result = subprocess.run(command, input=text, text=True, capture_output=True, timeout=SYNTH_TIMEOUT_S)
+        result = subprocess.run(command, input=text, text=True, capture_output=True, timeout=SYNTH_TIMEOUT_S, check=False)
     except FileNotFoundError:
         return "espeak-ng is not installed"
     except subprocess.TimeoutExpired:
@@ -138,7 +152,7 @@ def resolve_voice(voice: str | None) -> str | None:
         with _ENGINE_LOCK:
             engine, _, _ = _engine()
             voices = list(engine.getProperty("voices"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - no pyttsx3 engine
         return voice  # no pyttsx3: leave the check to espeak-ng
     wanted = voice.strip().lower()
     for match in (lambda v: v.id.lower() == wanted,
@@ -151,39 +165,63 @@ def resolve_voice(voice: str | None) -> str | None:
     raise VoiceCoachError(f"unknown voice {voice!r}; try one of: {examples or 'see espeak-ng --voices'}")
 
 
-def play_samples(samples: np.ndarray, sample_rate: int, device: DeviceInfo | int | str | None = None) -> None:
-    """Play mono samples on an output device at its own rate; return once the last sample has played."""
+OUTPUT_LATENCY_S = 0.25
+"""Output buffer size: roomy, so a busy machine does not cut gaps into the interviewer's voice."""
+WRITE_CHUNK_S = 0.05
+
+
+def play_samples(samples: np.ndarray, sample_rate: int, device: DeviceInfo | int | str | None = None,
+                 stop: threading.Event | None = None) -> int:
+    """Play mono samples on an output device at its own rate; return once the last sample has played.
+
+    Blocking writes in 50 ms chunks: the copying into the device buffer happens in PortAudio's C
+    code without Python's lock, so other Python threads (transcription, the live view) cannot
+    starve it, and between chunks Ctrl-C (or `stop` being set) still gets through, cutting the sound
+    off. Returns how many chunks found the device buffer run dry (0 when playback was clean).
+    """
     info = device if isinstance(device, DeviceInfo) else resolve_device(device, "output")
     data = np.asarray(samples, dtype=np.float32).reshape(-1)
     if len(data) == 0:
-        return
+        return 0
     sd = sounddevice()
     rate = int(info.default_samplerate) or int(sample_rate)
     channels = _output_channels(sd, info, rate)
     data = np.clip(resample(data, sample_rate, rate), -1.0, 1.0)
-    position = 0
-    finished = threading.Event()
-
-    def callback(outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
-        nonlocal position
-        chunk = data[position:position + frames]
-        outdata[:len(chunk)] = chunk[:, None]
-        outdata[len(chunk):] = 0
-        position += len(chunk)
-        if position >= len(data):
-            raise sd.CallbackStop
-
+    frames = np.ascontiguousarray(np.repeat(data[:, None], channels, axis=1))
+    chunk = max(1, int(WRITE_CHUNK_S * rate))
+    underflows = 0
     try:
         stream = sd.OutputStream(device=info.index, samplerate=rate, channels=channels, dtype="float32",
-                                 callback=callback, finished_callback=finished.set)
+                                 latency=OUTPUT_LATENCY_S)
     except (sd.PortAudioError, ValueError) as exc:
         raise DeviceError(f"the speaker {info.name!r} could not be opened ({_short(exc)}); {OUTPUT_HINT}") from None
-    with stream:
+    lost = DeviceError(f"the speaker {info.name!r} stopped playing (unplugged, or the sound server stopped); {OUTPUT_HINT}")
+    try:
         stream.start()
-        limit = len(data) / rate + 3.0
-        if not finished.wait(limit) or position < len(data):
-            stream.abort()
-            raise DeviceError(f"the speaker {info.name!r} stopped playing (unplugged, or the sound server stopped); {OUTPUT_HINT}")
+        deadline = time.monotonic() + len(data) / rate + OUTPUT_LATENCY_S + 3.0
+        for start in range(0, len(frames), chunk):
+            if stop is not None and stop.is_set():
+                stream.abort()
+                return underflows
+            if not stream.active or time.monotonic() > deadline:
+                raise lost
+            underflows += bool(stream.write(frames[start:start + chunk]))
+        # Stopping through ALSA's pulse plugin drops what is still buffered instead of draining it, so
+        # push a buffer's worth of silence behind the voice: returning then means the voice has played.
+        tail = np.zeros((int((stream.latency + 0.03) * rate), channels), dtype=np.float32)
+        for start in range(0, len(tail), chunk):
+            stream.write(tail[start:start + chunk])
+        stream.stop()
+    except sd.PortAudioError:
+        raise lost from None
+    finally:
+        try:
+            if stream.active:
+                stream.abort()
+            stream.close()
+        except Exception:  # noqa: BLE001, S110 - a vanished device fails to close; the error that matters was raised
+            pass
+    return underflows
 
 
 def _output_channels(sd: Any, info: DeviceInfo, rate: int) -> int:
@@ -213,6 +251,7 @@ class Pyttsx3Speaker:
         self.voice = resolve_voice(voice)
         self.rate_wpm = int(rate_wpm)
         self.phone_line = phone_line
+        self._stop = threading.Event()
         self.last_audio: tuple[np.ndarray, int] | None = None
         """The samples and rate of the last utterance played (libespeak-ng varies slightly between calls)."""
 
@@ -224,9 +263,14 @@ class Pyttsx3Speaker:
         return samples, rate
 
     def play(self, samples: np.ndarray, sample_rate: int) -> None:
-        """Play ready-made audio on this speaker's device (blocking)."""
+        """Play ready-made audio on this speaker's device (blocking; `stop()` from another thread cuts it off)."""
         self.last_audio = (samples, sample_rate)
-        play_samples(samples, sample_rate, self.device)
+        self._stop.clear()
+        play_samples(samples, sample_rate, self.device, stop=self._stop)
+
+    def stop(self) -> None:
+        """Cut off the utterance playing now (the candidate pressed Enter or Ctrl-C)."""
+        self._stop.set()
 
     def say(self, text: str) -> None:
         self.play(*self.render(text))

@@ -32,8 +32,8 @@ def render_meter(level_dbfs: float, peak_dbfs: float, elapsed_s: float, total_s:
     from rich.text import Text
 
     span = -BAR_FLOOR_DBFS
-    filled = int(round(BAR_CELLS * min(1.0, max(0.0, (level_dbfs - BAR_FLOOR_DBFS) / span))))
-    peak_cell = int(round((BAR_CELLS - 1) * min(1.0, max(0.0, (peak_dbfs - BAR_FLOOR_DBFS) / span))))
+    filled = round(BAR_CELLS * min(1.0, max(0.0, (level_dbfs - BAR_FLOOR_DBFS) / span)))
+    peak_cell = round((BAR_CELLS - 1) * min(1.0, max(0.0, (peak_dbfs - BAR_FLOOR_DBFS) / span)))
     colour = "red" if level_dbfs > -3 else "yellow" if level_dbfs > -12 else "green"
     text = Text("mic ")
     for cell in range(BAR_CELLS):
