@@ -12,6 +12,7 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,7 +26,15 @@ except ModuleNotFoundError:  # Python 3.10: the same parser as a package
     except ModuleNotFoundError:
         tomllib = None  # type: ignore[assignment]
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+def _prompts_dir() -> Path:
+    """prompts/ beside the package in a checkout (editable install); share/voice-coach/prompts in a wheel install."""
+    here = Path(__file__).resolve().parent.parent / "prompts"
+    if here.is_dir():
+        return here
+    return Path(sys.prefix) / "share" / "voice-coach" / "prompts"
+
+
+PROMPTS_DIR = _prompts_dir()
 DEFAULT_BANK_PATH = PROMPTS_DIR / "customer_service.toml"
 
 KINDS = ("behavioral", "situational", "general")
