@@ -15,7 +15,7 @@ from voice_coach.analysis.hesitations import Probe
 from voice_coach.analysis.length import LengthResult, measure_length
 from voice_coach.analysis.pace import PaceResult, measure_pace
 from voice_coach.analysis.pauses import PauseResult, measure_pauses
-from voice_coach.analysis.speech_spans import foreground, refine_spans
+from voice_coach.analysis.speech_spans import foreground, refine_spans, trim_background
 from voice_coach.analysis.star import StarResult, analyze_star
 from voice_coach.settings import AnalysisSettings
 from voice_coach.timed import SAMPLE_RATE, Span, Word
@@ -70,7 +70,7 @@ def speech_spans(samples: np.ndarray, vad_probs: Sequence[float]) -> list[Span]:
     """Sample-accurate speech spans from Silero frame probabilities and the samples."""
     mask = speech_frames(np.asarray(vad_probs, dtype=np.float32))
     coarse = [(s * FRAME_SAMPLES, min(e * FRAME_SAMPLES, len(samples))) for s, e in mask_to_spans(mask)]
-    return foreground(samples, refine_spans(samples, coarse))
+    return trim_background(samples, foreground(samples, refine_spans(samples, coarse)))
 
 
 def analyze_answer(

@@ -150,11 +150,59 @@ def foreground(samples: np.ndarray, spans: list[Span]) -> list[Span]:
     if len(spans) < 2:
         return spans
     energy = frame_energy_db(samples)
-    levels = []
+    levels = _levels(energy, spans)
+    reference = _reference_level(spans, levels)
+    return [s for s, lv in zip(spans, levels) if lv >= reference - BACKGROUND_DB]
+
+
+def _levels(energy: np.ndarray, spans: list[Span]) -> list[float]:
+    out = []
     for s in spans:
         a = _frame_of(int(s.start * SAMPLE_RATE))
         b = max(a + 1, _frame_of(int(s.end * SAMPLE_RATE)))
-        levels.append(float(np.percentile(energy[a:b], 90)))
+        out.append(float(np.percentile(energy[a:b], 90)))
+    return out
+
+
+def _reference_level(spans: list[Span], levels: list[float]) -> float:
     long_levels = [lv for s, lv in zip(spans, levels) if s.duration >= 0.3] or levels
-    reference = float(np.median(long_levels))
-    return [s for s, lv in zip(spans, levels) if lv >= reference - BACKGROUND_DB]
+    return float(np.median(long_levels))
+
+
+def trim_background(samples: np.ndarray, spans: list[Span], min_background_s: float = 0.35) -> list[Span]:
+    """Cut distant talk off the ends of a span: voice activity joins it to the answer when they touch.
+
+    Frames well under the speaker's level at a span's start or end are background; the boundary is
+    found again with that background as the noise floor, the same way as against silence.
+    """
+    if not spans:
+        return spans
+    energy = frame_energy_db(samples)
+    floor = _reference_level(spans, _levels(energy, spans)) - BACKGROUND_DB
+    min_frames = int(min_background_s * SAMPLE_RATE / HOP)
+    out = []
+    for s in spans:
+        a = _frame_of(int(s.start * SAMPLE_RATE))
+        b = min(len(energy), _frame_of(int(s.end * SAMPLE_RATE)) + 1)
+        loud = np.flatnonzero(energy[a:b] >= floor)
+        if not len(loud):
+            continue
+        start, end = s.start, s.end
+        if loud[0] >= min_frames:
+            bg = energy[a : a + loud[0]]
+            low, high = _thresholds(bg, energy[a + loud[0] : b])
+            mask = _speech_mask(energy[a:b], low, max(high, floor))
+            on = np.flatnonzero(mask)
+            if len(on):
+                start = _time_of_frame_edge(a + on[0])
+        tail = (b - a) - 1 - loud[-1]
+        if tail >= min_frames:
+            bg = energy[a + loud[-1] + 1 : b]
+            low, high = _thresholds(bg, energy[a : a + loud[-1] + 1])
+            mask = _speech_mask(energy[a:b], low, max(high, floor))
+            off = np.flatnonzero(mask)
+            if len(off):
+                end = _time_of_frame_edge(a + off[-1] + 1)
+        if end > start:
+            out.append(Span(round(start, 4), round(end, 4)))
+    return out
