@@ -17,7 +17,7 @@ import numpy as np
 from voice_coach.analysis.lexical_fillers import FillerItem, is_non_lexical
 from voice_coach.timed import SAMPLE_RATE, Span, Word
 
-MIN_HESITATION_S = 0.2
+MIN_HESITATION_S = 0.18
 MAX_HESITATION_S = 2.0
 SNAP_DISTANCE_S = 1.2
 

@@ -1,0 +1,77 @@
+"""Streaming must not cost accuracy: the live path (stretches transcribed as they close) vs the whole answer at once."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from voice_coach.analyze import load_transcriber
+from voice_coach.pipeline import LiveAnalyzer
+from voice_coach.synth import Filler, build_answer
+
+pytestmark = pytest.mark.slow
+
+SCRIPTS = [
+    [
+        "I worked the front desk of a busy hotel for three years.", Filler("um"),
+        "One night a guest arrived and found that his booking had been cancelled by mistake.", 1.4,
+        "The hotel was full, so I called two partner hotels nearby and found him a room.",
+        "I booked a taxi for him and paid for it from our service budget.", Filler("uh"),
+        "He wrote a review the next week and said the staff saved his trip.",
+        "Since then I always check the partner list at the start of every shift.",
+    ],
+    [
+        "In my last role I answered billing questions for a phone company.",
+        "A customer called because her bill had doubled in one month.", 2.0,
+        "I went through every line with her and found a roaming charge she never used.",
+        Filler("hmm"), "I removed the charge, refunded forty dollars and added a note to her account.",
+        "She stayed with us, and my team lead used the call in our training.",
+    ],
+]
+
+
+def words_of(text: str) -> list[str]:
+    return [w for w in re.sub(r"[^a-z0-9' ]", " ", text.lower()).split() if w not in {"um", "uh", "hmm", "er", "erm"}]
+
+
+def wer(ref: str, hyp: str) -> tuple[int, int]:
+    r, h = words_of(ref), words_of(hyp)
+    d = np.arange(len(h) + 1)
+    for i in range(1, len(r) + 1):
+        prev, d[0] = d.copy(), i
+        for j in range(1, len(h) + 1):
+            d[j] = min(prev[j] + 1, d[j - 1] + 1, prev[j - 1] + (r[i - 1] != h[j - 1]))
+    return int(d[len(h)]), len(r)
+
+
+@pytest.fixture(scope="module")
+def transcriber():
+    return load_transcriber()
+
+
+def test_streamed_transcript_matches_whole_answer(transcriber):
+    errors = {"streamed": 0, "whole": 0}
+    total = 0
+    for i, script in enumerate(SCRIPTS):
+        answer = build_answer(script, voice=["en-us", "en-gb"][i], rate_wpm=165, seed=i)
+        live = LiveAnalyzer(transcriber, background=True)
+        for k in range(0, len(answer.samples), 1600):
+            live.insert(answer.samples[k : k + 1600])
+        streamed = live.finish()
+        whole = " ".join(w.text for w in transcriber.transcribe(answer.samples))
+        ref = answer.reference_text()
+        e_s, n = wer(ref, streamed.transcript)
+        e_w, _ = wer(ref, whole)
+        errors["streamed"] += e_s
+        errors["whole"] += e_w
+        total += n
+        # Fillers and pauses come out the same, within the scoring tolerances.
+        (p0, p1), = answer.pauses(1.0)
+        assert any(abs(p.start - p0) <= 0.25 and abs(p.end - p1) <= 0.25 for p in streamed.pauses.items)
+        for f in answer.fillers:
+            assert any(it.start - 0.3 < f.end and it.end + 0.3 > f.start for it in streamed.fillers.items), f
+    streamed_wer = 100 * errors["streamed"] / total
+    whole_wer = 100 * errors["whole"] / total
+    assert streamed_wer <= whole_wer + 1.0, (streamed_wer, whole_wer)
