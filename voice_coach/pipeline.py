@@ -83,6 +83,13 @@ class Recording:
     def float32(self, start: int = 0, end: int | None = None) -> np.ndarray:
         return self.int16(start, end).astype(np.float32) / 32768.0
 
+    def consolidate(self) -> None:
+        """Join the blocks into one array once capture is over, freeing the pieces (no second copy kept)."""
+        with self._lock:
+            if len(self._blocks) > 1:
+                joined = np.concatenate(self._blocks)
+                self._blocks, self._starts = [joined], [0]
+
 
 class ProbeMemo:
     """Whisper's second opinion per island, kept so the final analysis does not ask again what the worker asked."""
@@ -279,6 +286,7 @@ class LiveAnalyzer:
             self._worker.join()
         if self._error is not None:
             raise self._error
+        self.recording.consolidate()
         samples = self.recording.float32()
         return analyze_answer(samples, t.probs, self._words, self.settings, self._model_name, source, self._probe)
 
