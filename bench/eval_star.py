@@ -12,7 +12,8 @@ about 2.6 words per second inside a sentence, a short seeded gap between sentenc
   embedded Whisper tiny.en; truth spans are the sentences' audio, exact to the sample.
 Scores, as in the product's targets:
 - per-second: once a second, the label of the segment covering that moment vs the truth sentence's
-  label ("gaps skipped": seconds between sentences not scored; "gaps=none": they count as no label);
+  label ("gaps skipped": seconds between sentences not scored; "gaps=none": they count as no label;
+  "gaps=prev": they count with the sentence before, as bench/scoring.py scores the spoken corpus);
 - presence: per answer and component, a segment of that label exists exactly when the truth has it;
 - sentence: a truth sentence is right when most of its words fall in predicted sentences of its label.
 """
@@ -168,6 +169,7 @@ def score(rendered: Rendered, segments, sentence_labels_by_word) -> dict[str, tu
     first, last = spans[0][0], spans[-1][1]
     sec_skip = [0, 0]
     sec_none = [0, 0]
+    sec_prev = [0, 0]
     t = first + 0.5
     while t < last:
         truth = "gap"
@@ -175,12 +177,15 @@ def score(rendered: Rendered, segments, sentence_labels_by_word) -> dict[str, tu
             if s <= t < e:
                 truth = lab
                 break
+        previous = [lab for s, _, lab in spans if s <= t][-1]
         pred = _label_at(segments, t)
         if truth != "gap":
             sec_skip[0] += pred == truth
             sec_skip[1] += 1
         sec_none[0] += pred == (None if truth == "gap" else truth)
         sec_none[1] += 1
+        sec_prev[0] += pred == previous
+        sec_prev[1] += 1
         t += 1.0
     truth_present = {lab: any(l == lab for _, _, l in spans) for lab in LABELS}
     pred_present = {lab: any(seg.label == lab for seg in segments) for lab in LABELS}
@@ -194,6 +199,7 @@ def score(rendered: Rendered, segments, sentence_labels_by_word) -> dict[str, tu
         "sentence": (sent_right, len(spans)),
         "per_second": (sec_skip[0], sec_skip[1]),
         "per_second_gaps_none": (sec_none[0], sec_none[1]),
+        "per_second_gaps_prev": (sec_prev[0], sec_prev[1]),
         "presence": presence,
     }
 
@@ -267,7 +273,7 @@ def main() -> int:
         model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
         modes += ("asr",)
     names = ("dev", "test") if args.set == "both" else (args.set,)
-    header = f"{'set':5} {'system':11} {'rendering':9} {'sentence':>8} {'per-second':>10} {'gaps=none':>9} {'presence':>8}"
+    header = f"{'set':5} {'system':11} {'rendering':9} {'sentence':>8} {'per-second':>10} {'gaps=none':>9} {'gaps=prev':>9} {'presence':>8}"
     print(header)
     print("-" * len(header))
     for name in names:
@@ -280,7 +286,7 @@ def main() -> int:
                 r = evaluate(answers, mode, system, model=model)
                 print(
                     f"{name:5} {system:11} {mode:9} {r['sentence']:8.3f} {r['per_second']:10.3f} "
-                    f"{r['per_second_gaps_none']:9.3f} {r['presence']:8.3f}"
+                    f"{r['per_second_gaps_none']:9.3f} {r['per_second_gaps_prev']:9.3f} {r['presence']:8.3f}"
                 )
         print(f"({name}: {len(answers)} answers, {sum(len(a.sentences) for a in answers)} sentences)")
     return 0

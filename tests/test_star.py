@@ -16,6 +16,7 @@ from voice_coach.analysis.star import (
     label_sentences,
     split_sentences,
 )
+from voice_coach.analysis.star_lexicon import narrates
 from voice_coach.timed import Word
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,16 @@ def test_unpunctuated_run_is_cut_at_a_long_pause():
     assert [s[0] for s in sentences] == [" ".join(w.text for w in first), " ".join(w.text for w in second)]
 
 
+def test_unpunctuated_run_is_cut_where_whisper_capitalised_a_sentence_start():
+    text = (
+        "I say so customers can tell when you are guessing Once a caller asked whether a warranty covered "
+        "water damage on a laptop bought abroad and I told her I was not sure"
+    )
+    sentences = [s[0] for s in split_sentences(timed(text))]
+    assert any(s.startswith("Once a caller") for s in sentences)
+    assert sentences[0].startswith("I say so")
+
+
 def test_unpunctuated_run_is_cut_at_a_discourse_cue_without_pauses():
     text = (
         "i worked at a hotel front desk and a guest complained that the room next door was loud all night "
@@ -121,6 +132,63 @@ def test_general_answer_has_no_star_parts():
     assert labels == [None, None, None]
 
 
+def test_one_past_example_inside_general_talk_is_not_a_story():
+    labels = label_sentences((
+        "I think patience matters most on the phone.",
+        "In my last job I kept my holds under three minutes on average.",
+        "You have to keep people informed.",
+    ))
+    assert labels == [None, None, None]
+
+
+def test_habits_and_hypotheticals_are_not_narration():
+    assert not narrates("If they were okay with waiting, I thank them when I come back.")
+    assert not narrates("I used to say yes to everything.")
+    assert not narrates("I would take on extra shifts, and then I was tired on calls.")
+    assert not narrates("Mistakes get caught early.")
+    assert narrates("I called her back.")
+    assert narrates("Once a caller asked about a warranty.")
+    labels = label_sentences((
+        "I used to say yes to everything.",
+        "I would take on extra shifts, and then I was tired on calls.",
+        "Now I check my calendar before I agree to anything new.",
+    ))
+    assert labels == [None, None, None]
+
+
+def test_mis_tensed_task_inside_a_story_is_still_the_task():
+    # Whisper often hears "I had to" as "I have to"; inside a past-tense story it is still the task.
+    labels = label_sentences((
+        "Our company replaced its whole ticket system in one weekend.",
+        "On Monday I have to take calls on a tool I have only seen in a one hour training.",
+        "I spent Sunday evening clicking through the practice version.",
+        "During the week I kept a list of shortcuts and shared it with the team.",
+        "When something broke I wrote it down and told the project lead right away.",
+        "A few colleagues were lost, so I sat with two of them during their first shift on the new tool.",
+        "By Friday my handling time was back to normal, and the list became part of the official guide.",
+    ))
+    assert labels == ["situation", "task", "action", "action", "action", "action", "result"]
+
+
+def test_limits_and_deadlines_state_the_task():
+    labels = label_sentences((
+        "A colleague kept passing difficult calls to me near the end of his shift.",
+        "I did not want to go to a manager first.",
+        "I asked him for a coffee and said I had noticed the transfers.",
+        "I showed him the two screens I use for billing disputes.",
+        "The transfers stopped, and a month later he was taking those calls himself.",
+    ))
+    assert labels[1] == "task"
+    labels = label_sentences((
+        "I worked at a help desk for a regional airline.",
+        "A woman called because her father's wheelchair had not been loaded onto his flight.",
+        "She needed it at the airport in about two hours.",
+        "I called four different desks until I reached a supervisor.",
+        "The chair was waiting when they landed, and she wrote to the company about it.",
+    ))
+    assert labels == ["situation", "situation", "task", "action", "result"]
+
+
 def test_result_first_answer_keeps_the_result_label():
     labels = label_sentences((
         "Our satisfaction score went up by twelve points because of a change I suggested.",
@@ -136,26 +204,41 @@ def test_labels_are_empty_for_no_sentences():
 
 # --- the whole analysis -------------------------------------------------------------------------
 
-def test_segments_merge_runs_and_cover_speech_only():
+def test_segments_merge_runs_and_run_on_to_the_next_sentence():
     words = story("Okay, let me think.", *COMPLETE)
     result = analyze_star(words)
     assert [s.label for s in result.segments] == ["situation", "task", "action", "result"]
     action = result.segments[2]
     sentences = result.sentences
     assert action.start == pytest.approx(sentences[3].start)
-    assert action.end == pytest.approx(sentences[4].end)  # two action sentences, one segment
+    # two action sentences, one segment, covering the pause after them up to the result
+    assert action.end == pytest.approx(sentences[5].start)
+    assert action.end > sentences[4].end
     assert "Then I ordered him a new card." in action.text
-    # the preamble has no STAR role, so nothing covers it
+    # the preamble has no STAR role, so neither it nor the pause after it is covered
     assert sentences[0].label is None
     assert result.segments[0].start == pytest.approx(sentences[1].start)
     for a, b in zip(result.segments, result.segments[1:]):
-        assert a.end <= b.start
+        assert a.end == pytest.approx(b.start)
+    assert result.segments[-1].end == pytest.approx(sentences[-1].end)
 
 
-def test_a_long_pause_splits_a_run_of_one_label():
-    words = story(COMPLETE[2], COMPLETE[3], pause_s=2.0)
+def test_a_long_pause_stays_with_the_part_it_follows():
+    words = story(*COMPLETE[:2], COMPLETE[2], COMPLETE[3], pause_s=2.0)
     result = analyze_star(words)
-    assert [s.label for s in result.segments] == ["action", "action"]
+    assert [s.label for s in result.segments] == ["situation", "task", "action"]
+    action = result.segments[-1]
+    assert action.start == pytest.approx(result.sentences[2].start)
+    assert action.end == pytest.approx(result.sentences[3].end)
+
+
+def test_sentence_after_none_leaves_its_pause_unlabelled():
+    words = story(*COMPLETE, "So yeah, that's one example.", pause_s=1.5)
+    result = analyze_star(words)
+    wrap = result.sentences[-1]
+    assert wrap.label is None
+    assert result.segments[-1].end == pytest.approx(wrap.start)
+    assert all(seg.end <= wrap.start + 1e-9 for seg in result.segments)
 
 
 def test_presence_share_and_completeness():
@@ -237,13 +320,14 @@ def test_test_set_accuracy_beats_targets_and_baseline():
     assert len(answers) >= 30
     star = bench.evaluate(answers, "plain")
     baseline = bench.evaluate(answers, "plain", system="all-action")
-    # measured 0.914 per second (0.893 with gaps scored as "no label") and 0.938 presence
-    assert star["per_second"] >= 0.88
-    assert star["per_second_gaps_none"] >= 0.86
-    assert star["presence"] >= 0.91
+    # measured 0.923 per second (0.921 with gaps scored with the sentence before, as the
+    # product's harness does) and 0.953 presence
+    assert star["per_second"] >= 0.90
+    assert star["per_second_gaps_prev"] >= 0.90
+    assert star["presence"] >= 0.94
     assert star["per_second"] > baseline["per_second"] + 0.4
-    # unpunctuated, lower-case ASR-like text: measured 0.859
-    assert bench.evaluate(answers, "bare")["per_second"] >= 0.82
+    # unpunctuated, lower-case ASR-like text: measured 0.887
+    assert bench.evaluate(answers, "bare")["per_second"] >= 0.86
 
 
 @pytest.mark.slow

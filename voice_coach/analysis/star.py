@@ -44,8 +44,6 @@ SPLIT_PAUSE_S = 0.6
 WORD_BASE_S = 0.3
 WORD_PER_CHAR_S = 0.1
 """A word of n letters lasts at most WORD_BASE_S + n * WORD_PER_CHAR_S (slow speech is ~0.06 s a letter)."""
-MERGE_GAP_S = 1.0
-"""Sentences of one label are merged into one segment unless a pause this long separates them."""
 
 _ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "a.m.", "p.m.", "e.g.", "i.e.", "etc.", "vs."})
 _STRONG_CUES = (
@@ -61,6 +59,7 @@ _NO_END = frozenset(
     "that which who was were is are be been i he she we they it's i'd i'm i've very really just".split()
 )
 """Words that cannot end a sentence: a cut right after one would split a phrase in two."""
+_I_WORDS = frozenset({"i", "i'm", "i'd", "i've", "i'll"})
 MIN_RUN_CUT = 1.0
 """Cut score needed inside an unpunctuated run: at least a pause or a clause-opening subject."""
 
@@ -125,11 +124,12 @@ def _bare(word: Word) -> str:
     return word.bare
 
 
-def _cut_score(words: Sequence[Word], i: int) -> float:
+def _cut_score(words: Sequence[Word], i: int, capitals: bool = False) -> float:
     """How good a place it is to start a new sentence at word i (0 = not a place).
 
     A discourse cue after a comma is the surest sign Whisper joined two sentences; a pause alone
-    is weaker, since speakers also hesitate inside a sentence.
+    is weaker, since speakers also hesitate inside a sentence. With `capitals` (a run Whisper
+    left unpunctuated), a capital letter after a bare word is where Whisper began a sentence.
     """
     gap = max(0.0, words[i].start - words[i - 1].end)
     if _bare(words[i - 1]) in _NO_END:
@@ -146,6 +146,8 @@ def _cut_score(words: Sequence[Word], i: int) -> float:
     if not cue and len(bares) > 1 and bares[0] in ("and", "but") and bares[1] in _AND_FOLLOWERS:
         cue = 1.5
     score = cue + (1.0 if cue and comma else 0.5 if comma else 0.0)
+    if capitals and not cue and words[i].text[:1].isupper() and bares[0] not in _I_WORDS and words[i - 1].text[-1:].isalnum():
+        score += 3.0
     if bares and bares[0] in _SUBJECT_STARTS:
         score += 1.0
     if gap >= SPLIT_PAUSE_S:
@@ -176,7 +178,7 @@ def _split_run(words: Sequence[Word], punctuated: bool) -> list[Sequence[Word]]:
         if left < MIN_PIECE_WORDS or right < MIN_PIECE_WORDS:
             continue
         # Prefer good places, and among equals the one nearest the middle.
-        place = _cut_score(words, i)
+        place = _cut_score(words, i, capitals=not punctuated)
         score = place - 0.5 * abs(left - right) / len(content)
         if place > min_cut and score > best_score:
             best_i, best_score = i, score
@@ -227,26 +229,24 @@ def label_sentences(texts: Sequence[str]) -> list[str | None]:
 
 
 def _segments(sentences: Sequence[LabelledSentence]) -> tuple[StarSegment, ...]:
-    """Merge runs of one label into segments that span the speech, not the silence around it.
+    """Merge runs of one label into segments that run on until the next sentence starts.
 
-    A segment ends at its last word: silence between sentences belongs to no sentence, so
-    stretching a segment over it (or over a sentence with no STAR role) would claim time that
-    has no label. A pause of MERGE_GAP_S or more also splits a run of one label in two.
+    The pause after a sentence (silence, a hesitation, a breath) still belongs to the part of the
+    story being told: the speaker has not moved on yet. So a labelled sentence's segment covers
+    the time up to the next sentence's first word; a sentence with no STAR role covers nothing,
+    and the time after it stays unlabelled. Runs of one label become one segment.
     """
     segments: list[StarSegment] = []
     previous: LabelledSentence | None = None
-    for sent in sentences:
+    for k, sent in enumerate(sentences):
+        end = sentences[k + 1].start if k + 1 < len(sentences) else sent.end
+        end = max(end, sent.end)
         if sent.label is not None:
-            if (
-                previous is not None
-                and previous.label == sent.label
-                and segments
-                and sent.start - previous.end < MERGE_GAP_S
-            ):
+            if previous is not None and previous.label == sent.label and segments:
                 last = segments[-1]
-                segments[-1] = StarSegment(last.label, last.start, sent.end, f"{last.text} {sent.text}")
+                segments[-1] = StarSegment(last.label, last.start, end, f"{last.text} {sent.text}")
             else:
-                segments.append(StarSegment(sent.label, sent.start, sent.end, sent.text))
+                segments.append(StarSegment(sent.label, sent.start, end, sent.text))
         previous = sent
     return tuple(segments)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from voice_coach.analysis.star_lexicon import cue_scores, tells_story_in_present
+from voice_coach.analysis.star_lexicon import cue_scores, narrates, tells_story_in_present
 
 LABELS = ("situation", "task", "action", "result")
 _ORDER = {label: i for i, label in enumerate(LABELS)}
@@ -26,6 +26,15 @@ PRIOR_WEIGHT = 1.0
 
 NONE_EDGE_PRIOR = 0.6
 """Extra weight for "no STAR role" at the first and last sentence, fading to nothing mid-answer."""
+
+STORY_SHARE = 0.5
+GENERAL_WEIGHT = 2.0
+"""An answer where fewer than STORY_SHARE of the sentences tell what happened is general talk
+(opinions, habits, plans): every sentence leans to "no STAR role", by up to GENERAL_WEIGHT."""
+
+MIN_STORY_SENTENCES = 2
+"""One past-tense sentence inside general talk ("In my last job I kept holds under three minutes")
+is an example, not a STAR story: fewer labelled sentences than this are all unlabelled."""
 
 _FORWARD = {0: 0.0, 1: -0.4, 2: -0.9, 3: -2.0}
 _BACKWARD = {-1: -1.4, -2: -1.8, -3: -2.2}
@@ -60,10 +69,14 @@ def emission_table(texts: Sequence[str]) -> list[dict[str | None, float]]:
     n = len(texts)
     table = []
     present_story = tells_story_in_present(list(texts))
+    share = sum(narrates(t, present_story) for t in texts) / n if n else 0.0
+    general = GENERAL_WEIGHT * max(0.0, 1.0 - share / STORY_SHARE)
     for i, text in enumerate(texts):
         rel = i / (n - 1) if n > 1 else 0.5
-        cues = cue_scores(text, present_story)
-        table.append({lab: cues[lab] + BIAS[lab] + _position_prior(lab, rel) for lab in (*LABELS, None)})
+        cues = cue_scores(text, present_story, share)
+        row = {lab: cues[lab] + BIAS[lab] + _position_prior(lab, rel) for lab in (*LABELS, None)}
+        row[None] += general
+        table.append(row)
     return table
 
 
@@ -103,4 +116,7 @@ def decode(texts: Sequence[str]) -> list[str | None]:
     for pointers in reversed(back):
         state = pointers[state]
         path.append(state)
-    return [label for label, _ in reversed(path)]
+    labels = [label for label, _ in reversed(path)]
+    if sum(label is not None for label in labels) < MIN_STORY_SENTENCES:
+        return [None] * len(labels)
+    return labels

@@ -43,6 +43,9 @@ STATIVE = frozenset(
 )
 """Past verbs of being, having and mental state: they set a scene rather than act."""
 
+IN_STORY_DISCOUNT = 0.6
+"""How much of the no-past-tense evidence is dropped when every other sentence narrates."""
+
 _I_FORMS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
 _WE_FORMS = frozenset({"we", "we're", "we've", "we'd", "we'll"})
 _THIRD = r"(?:he|she|they|the customer|the client|the guest|the patient|the caller|the man|the woman|the lady|the guy|the member|the student|the couple|the family|the professor|my manager|my supervisor|my boss|the manager|the supervisor|customers|people|everyone)"
@@ -51,6 +54,12 @@ _NUMBER_WORDS = (
     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|half|"
     r"double|doubled|twice|triple|tripled|dozen|percent|\d[\d,.]*%?)"
 )
+_DEADLINE = (
+    r"(?:in (?:about |under |less than |only )?(?:an?|one|two|three|four|five|ten|twenty|thirty|\d+) (?:hours?|minutes?|days?)"
+    r"|by (?:tonight|tomorrow|noon|the morning|the next|the end|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?:that|this) (?:evening|night|afternoon|morning)|tonight|before (?:the|his|her|their|our) \w+)"
+)
+"""A time limit ("in about two hours", "by Friday"): with a need, it frames the task."""
 _ADV = r"(?: (?:also|then|just|actually|immediately|quickly|first|finally|even|still|personally|really|right|eventually|calmly|politely|carefully|basically))?"
 
 
@@ -91,12 +100,51 @@ def _adjective_slot(toks: list[str], i: int) -> bool:
     return prev in _BE_GET
 
 
+def _self_did(toks: list[str]) -> bool:
+    """Whether "I" or "we" is followed, within three words, by a past verb of doing
+    ("I quickly called", "we then sent"), not of being or thinking ("I was tired")."""
+    for i, tok in enumerate(toks):
+        if tok in ("i", "we"):
+            for j in range(i + 1, min(i + 4, len(toks))):
+                if toks[j] in ("i", "we"):
+                    break
+                if is_past(toks[j]) and toks[j] not in STATIVE and not _adjective_slot(toks, j):
+                    return True
+    return False
+
+
 def past_tokens(toks: list[str]) -> list[str]:
-    """The past-tense verbs among `toks`, leaving out -ed adjectives in present-tense frames."""
-    return [
-        t for i, t in enumerate(toks)
-        if is_past(t) and not (t.endswith("ed") and t not in IRREGULAR_PAST and _adjective_slot(toks, i))
-    ]
+    """The past-tense verbs among `toks`, leaving out participles in present-tense frames
+    ("I'm organized", "mistakes get caught")."""
+    return [t for i, t in enumerate(toks) if is_past(t) and not _adjective_slot(toks, i)]
+
+
+_IRREALIS = re.compile(r"\bif (?:\w+ ){1,3}?(?:were|was|had)\b|\bused to\b")
+"""Past forms that do not tell what happened: conditionals ("if they were okay") and habits."""
+_MODAL_FRAME = re.compile(r"\b(?:i|we|you|they|he|she|people|customers) (?:would|will|'ll|can|might|usually|always|often|tend to) (?!have\b)")
+_PAST_TIME = re.compile(
+    r"\b(?:ago|yesterday)\b|\blast (?:year|month|week|summer|spring|winter|fall|autumn|night|time|job|role|"
+    r"position|shift|christmas|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|^ (?:(?:so|and|but|um|uh|well|okay) )*once\b|\bonce (?:a|an|when|while)\b"
+)
+"""Time phrases that place a sentence in the past even when ASR garbled its verb."""
+
+
+def narrates(text: str, present_story: bool = False) -> bool:
+    """Whether a sentence tells something that happened: a past-tense verb outside conditional
+    and habitual frames, a past time phrase, or any sentence of a story told in the present."""
+    if present_story:
+        return True
+    norm = " " + normalize(text) + " "
+    if _PAST_TIME.search(norm):
+        return True
+    toks = _IRREALIS.sub(" ", norm).split()
+    past = past_tokens(toks)
+    if _MODAL_FRAME.search(norm):
+        # "I would take on extra shifts, and then I was tired": inside a habit or a hypothetical,
+        # forms of be/have/feel are part of the frame; only a past verb of doing tells an event.
+        return any(t not in STATIVE and t not in _PAST_AUX for t in past)
+    return bool(past) or any(t in _PAST_AUX for t in toks)
 
 
 def pronoun_counts(text: str) -> tuple[int, int]:
@@ -128,7 +176,7 @@ CUES: tuple[Cue, ...] = tuple(
         r"i (?:was )?work(?:ed|ing) (?:as|at|for|in|on|the)",
         r"i used to (?:work|be)",
         r"i was (?:a|an|the) (?:\w+ ){0,3}(?:at|in|for|with)",
-        r"i was (?:new|working|covering|on shift|the only|in charge)",
+        r"i was (?:new|working|covering|on shift|the only)",
         r"i was (?:at|in|on) (?:a|an|the|my|our)",
         r"(?:i'm|i am) (?:working|at|on shift|covering|new)",
         r"(?:this|these) (?:\w+ )?(?:guy|lady|man|woman|customer|client|caller|couple|family|kid|gentleman|table|patient|guest)",
@@ -147,7 +195,7 @@ CUES: tuple[Cue, ...] = tuple(
     )
     + _cues(
         "situation", 1.2,
-        _THIRD + r" (?:was|were|had been|had|kept|wanted|needed|said|claimed|insisted|complained|couldn't|didn't|hadn't|wasn't)",
+        _THIRD + r" (?:was|were|had been|had|kept|wanted|said|claimed|insisted|complained|couldn't|didn't|hadn't|wasn't)",
         r"(?:was|were|is|are|he's|she's|they're|gets|got) (?:really |very |so |pretty |super |getting |already |just )?(?:upset|angry|mad|furious|frustrated|annoyed|confused|struggling|nervous|scared|stressed|panicking|yelling|rude|late|broken|down|missing|wrong|damaged|overwhelmed|behind|backed up|crying|short staffed)",
         r"because (?:his|her|their|the|it|we|they|he|she|our)",
         r"had (?:been|already|just|never)",
@@ -160,7 +208,7 @@ CUES: tuple[Cue, ...] = tuple(
     # --- Task: obligation, aim, responsibility ---------------------------------------------
     + _cues(
         "task", 3.5,
-        r"my (?:main |biggest |first |only |top |number one )?(?:job|role|task|responsibility|goal|aim|priority|focus|challenge|mission|concern|objective) (?:was|is|there was|became|at that point)",
+        r"my (?:main |biggest |first |only |top |number one )?(?:job|role|task|responsibility|goal|aim|priority|focus|challenge|mission|concern|objective) (?:was|is|there was|became|at that point)(?! (?:at|in|with|for|as|on)\b)",
         r"i was (?:determined|trying|hoping|expected) to",
         r"what (?:he|she|they|i|we|the \w+) (?:really )?(?:needed|wanted|had to do|needed to do) (?:was|is)",
         r"(?:somebody|someone|one of us) (?:had|needed) to",
@@ -180,6 +228,20 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:had|needed|had to be) (?:to be )?(?:done|ready|fixed|out|sent|delivered|finished) (?:by|before|that|in)",
     )
     + _cues(
+        # A limit on what may or must be done, or what someone needed by when, frames the task.
+        "task", 3.0,
+        r"(?:i|we) (?:really )?(?:did not|didn't) want (?:to|him|her|them|anyone|anybody|the|it)",
+        r"(?:i|we) (?:only )?had (?:only |just |about |less than )?(?:one|two|three|four|five|a|an|a few|a couple of) (?:\w+ )?(?:minutes?|hours?|days?|weeks?|months?) (?:before|to|until|left)",
+        r"(?:i|we) (?:volunteered|offered|agreed|signed up|stepped up) to (?:fix|take|handle|lead|organize|run|cover|find|figure|look|sort|rewrite|update|train)",
+        r"(?:policy|policies|rules?|process|procedure|contract|law) (?:only )?(?:said|says|required|requires|allowed|allows|did not allow|didn't allow|doesn't allow|was that)",
+        _THIRD + r" (?:really |still |urgently )?(?:needed|had to have) (?:\w+ ){0,6}?" + _DEADLINE,
+    )
+    + _cues(
+        "task", 1.5,
+        _THIRD + r" (?:really |still |urgently )?needed",
+        r"\bmust\b",
+    )
+    + _cues(
         "task", 1.2,
         r"(?:i|we) (?:really )?(?:had|needed|wanted) to",
         r"i (?:have|need) to",
@@ -190,7 +252,7 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(
         "action", 1.5,
         r"(?:so|then|and then|first|next|after that|afterwards|right away|immediately|also) (?:i|we) (?!(?:was|were|had|knew|felt|thought|wanted|needed|am|have|didn't|couldn't|wasn't)\b)",
-        r"i (?:decided|offered|suggested|explained|apologized|apologised|listened|asked|called|checked|contacted|escalated|walked|showed|helped|sat|went|took|told|gave|sent|wrote|made|set|put|brought|spoke|talked|stayed|booked|moved|reset|fixed|ordered|looked|found|printed|created|emailed|texted|organized|arranged|scheduled|offered|refunded|replaced|updated|noted|reached|followed|picked|drove|tested|tried|started|stepped|grabbed|pulled|used|kept|let|sorted|split|documented|trained|researched|compared|collected|rewrote|redid|processed|filed|flagged|asked|agreed|assured|promised|got)",
+        r"i (?:decided|offered|suggested|explained|apologized|apologised|listened|asked|called|checked|contacted|escalated|walked|showed|helped|sat|went|took|told|gave|sent|wrote|made|set|put|brought|spoke|talked|stayed|booked|moved|reset|fixed|ordered|looked|found|printed|created|emailed|texted|organized|arranged|scheduled|offered|refunded|replaced|updated|noted|reached|followed|picked|drove|tested|tried|started|stepped|grabbed|pulled|used(?! to)|kept|let|sorted|split|documented|trained|researched|compared|collected|rewrote|redid|processed|filed|flagged|asked|agreed|assured|promised|got)",
     )
     + _cues(
         "action", 1.0,
@@ -216,10 +278,21 @@ CUES: tuple[Cue, ...] = tuple(
         r"(?:i|we) (?:got|was|were) (?:\w+ )?(?:recognized|praised|thanked|promoted|named|awarded|complimented|mentioned)",
         r"(?:kept|saved|retained|won back) (?:the|his|her|their|our|that) (?:account|customer|client|business|contract|membership|subscription|sale)",
         r"(?:took away|take away|takeaway|that experience|this experience) (?:from|was|is|taught|showed|made)",
-        r"(?:left|wrote|gave|posted) (?:us |me )?(?:a|an) (?:\w+ ){0,2}(?:review|tip|letter|comment|rating|note)",
+        r"(?<! i )(?<! we )(?<! also )(?:left|wrote|gave|posted) (?:us |me )?(?:a|an) (?:\w+ ){0,2}(?:review|tip|letter|comment|rating|note)",
         r"(?:five star|5 star|positive|good|great|glowing|nice) (?:review|feedback|rating|survey)",
         r"(?:went|gone|go|goes|dropped|fell|rose|increased|decreased|improved|reduced|grew|jumped|climbed|cut|came|went back) (?:\w+ ){0,3}(?:up |down )?(?:by|from|to) (?:about |around |almost |nearly |over |more than |roughly )?" + _NUMBER_WORDS,
         r"from (?:about |around )?" + _NUMBER_WORDS + r" (?:\w+ ){0,3}(?:down |up )?to " + _NUMBER_WORDS,
+    )
+    + _cues(
+        # What lasted, and what a later time opens: both report how things turned out.
+        "result", 2.0,
+        r"still (?:\w+ ){0,5}(?:today|now|to this day)",
+        r"still (?:use|uses|using|apply|applies|do|does|work|works|get|gets|remember|talk about|think about)",
+        r"^ (?:(?:so|and|then|um|uh|but) )*(?:after (?:a|one|two|three|four|a few|about a|about two) (?:day|days|week|weeks|month|months|year|years|quarter)"
+        r"|(?:the|that) next (?:week|month|day|morning|quarter|year)"
+        r"|by (?:friday|monday|tuesday|wednesday|thursday|saturday|sunday|noon|the end|the next|then|that afternoon|the afternoon|lunch|lunchtime)"
+        r"|(?:a|one|two|three) (?:week|weeks|month|months|day|days|year|years) later"
+        r"|within (?:a|an|one|two|three|the) (?:day|days|week|weeks|month|months|hour|hours))",
     )
     + _cues(
         "result", 1.8,
@@ -262,7 +335,8 @@ GENERIC_CUES: tuple[Cue, ...] = tuple(
         r"i'd (?:say|like to think)",
         r"you (?:deal|get|see|have|need|learn|want|can|know|just|try|should|always|never|really)",
         r"all the time",
-        r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|customers|people|a good|good|great|the most|my biggest|staying|being|listening|having|it is|this|every)",
+        r"if (?:i|you|we|they|he|she|someone|somebody|a customer|people|it) (?:\w+ ){0,2}?(?:is|are|am|do|does|don't|doesn't|can|can't|need|needs|want|wants|get|gets|have|has|push|ask|asks|call|calls)\b",
+        r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|it works|it helps|it matters|customers|people|a good|good|great|the most|my biggest|staying|being|listening|having|it is|this|every)",
         r"(?:you|one) (?:have|has|need|needs|should|can't|cannot) to",
         r"it's (?:really )?(?:important|about|all about|key|essential)",
         r"i would (?:try|say|probably|first|just|get|ask|make|stay|listen|repeat|apologize|explain|tell)",
@@ -288,11 +362,13 @@ def tells_story_in_present(texts: list[str]) -> bool:
     return sum(bool(HISTORICAL_PRESENT.search(" " + normalize(t) + " ")) for t in texts) >= 2
 
 
-def cue_scores(text: str, present_story: bool = False) -> dict[str | None, float]:
+def cue_scores(text: str, present_story: bool = False, story_share: float = 0.0) -> dict[str | None, float]:
     """Sum of the cue weights each label collects in `text`, plus tense evidence.
 
     `present_story` says the whole answer is told in the present tense, so present forms count
-    as narration rather than as general statements.
+    as narration rather than as general statements. `story_share` is the share of the answer's
+    sentences that narrate: inside a story, one sentence without a past verb is more likely a
+    verb Whisper mis-tensed ("I have to" for "I had to") than a general statement.
     """
     norm = " " + normalize(text) + " "
     toks = norm.split()
@@ -303,11 +379,12 @@ def cue_scores(text: str, present_story: bool = False) -> dict[str | None, float
             scores[cue.label] += cue.weight
             stated_aim = stated_aim or (cue.label == "task" and cue.weight >= 3)
     if stated_aim:
-        # A stated aim: the verbs inside it are what had to happen, not what was done.
+        # A stated aim: the verbs inside it are what had to happen, not what was done, and the
+        # scene words beside it only lead up to it ("He was shouting, and my job was to ...").
         scores["action"] -= 1.0
+        scores["situation"] -= 1.0
     past = past_tokens(toks)
-    narrated = bool(past) or any(t in _PAST_AUX for t in toks)
-    narrated = narrated or present_story or bool(re.search(r"\b(?:ago|last|yesterday|once)\b", norm))
+    narrated = narrates(text, present_story)
     for cue in GENERIC_CUES:
         if cue.pattern.search(norm):
             scores[None] += cue.weight if not narrated else cue.weight / 3
@@ -315,9 +392,9 @@ def cue_scores(text: str, present_story: bool = False) -> dict[str | None, float
         # Nothing told in the past: a general statement, an opinion or a hypothetical; unless the
         # sentence carries story cues anyway (ASR drops and garbles short verbs like "was").
         story = max(scores[label] for label in STATES if label is not None)
-        scores[None] += 2.5 if story < 1.5 else 1.0
+        scores[None] += (2.5 if story < 1.5 else 1.0) * (1.0 - IN_STORY_DISCOUNT * story_share)
     action_past = [t for t in past if t not in STATIVE]
-    if re.search(r"\b(?:i|we)" + _ADV + r" (?:\w+ )?(" + "|".join(sorted(IRREGULAR_PAST - STATIVE)) + r"|\w{3,}ed)\b", norm):
+    if _self_did(toks):
         scores["action"] += 1.0
     if not any(t in _I_FORMS or t in _WE_FORMS for t in toks):
         # Nobody on our side is the subject: others act in the scene or in the outcome, not in the Action.
