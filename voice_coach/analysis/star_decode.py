@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from voice_coach.analysis.star_lexicon import cue_scores, narrates, tells_story_in_present
+from voice_coach.analysis.star_lexicon import (
+    cue_scores,
+    narrates,
+    tells_story_in_present,
+)
 
 LABELS = ("situation", "task", "action", "result")
 _ORDER = {label: i for i, label in enumerate(LABELS)}

@@ -297,7 +297,8 @@ CUES: tuple[Cue, ...] = tuple(
     + _cues(
         "result", 1.8,
         r"(?:was|were|seemed|felt|looked) (?:really |very |so |super |much |a lot |pretty |more |totally |clearly )*(?:happy|happier|satisfied|grateful|pleased|thrilled|relieved|impressed|thankful|calmer|understanding|appreciative)",
-        r"(?:appreciated|calmed down|calms down|came back|comes back|stayed with us|signed up|renewed|recommended|walks out|thank you so much)",
+        r"(?:appreciated|calmed down|calms down|stayed with us|signed up|renewed|recommended|walks out|thank you so much)",
+        r"(?<! i )(?<! we )(?:came back|comes back)",
         _THIRD + r" (?:\w+ ){0,2}(?:kept (?:the|his|her|their|it|coming|using|buying|shopping|ordering)|booked|bought|switched|accepted|agreed|chose|picked|paid|left|called|said|told|wrote|got|passed|started|finished|made|decided|upgraded|stayed|renewed|returned|rated|ordered)",
         r"(?:increased|decreased|improved|reduced|dropped|saved|raised|lowered|doubled|halved|boosted|shortened|cut)",
         r"(?:was|were|got) (?:all |fully |finally |completely )?(?:resolved|fixed|solved|sorted|approved|back|done|seated|ready|accepted|promoted|recognized|praised)",
@@ -319,6 +320,8 @@ CUES: tuple[Cue, ...] = tuple(
         None, 3.0,
         r"(?:good|great|tough|tricky|hard|interesting|fair) (?:question|one)",
         r"let me (?:think|see|remember)",
+        # An opinion opening the sentence frames it as general talk, whatever the clauses inside narrate.
+        r"^ (?:(?:so|well|um|uh|and|honestly|yeah|okay) )*i (?:really )?(?:think|believe|feel) (?!(?:that )?(?:i|we|it was|that was|he|she|they|taught|showed|made|helped)\b)",
         r"(?:that's|that is|that was) (?:one|an|a good|a great|my|the) (?:example|story|time|one)",
         r"that's (?:how|what|why|basically|pretty much|about|all)",
         r"(?:so )?yeah (?:that's|that was|so|i think)",
@@ -335,6 +338,7 @@ GENERIC_CUES: tuple[Cue, ...] = tuple(
         r"i'd (?:say|like to think)",
         r"you (?:deal|get|see|have|need|learn|want|can|know|just|try|should|always|never|really)",
         r"all the time",
+        r"(?:customers|people|clients|callers|everyone|everybody|nobody|most people) (?:usually |always |often |really |just )?(?:can|can't|cannot|tend|like|likes|want|wants|need|needs|hate|hates|love|loves|know|knows|don't|do|get|gets|are|is)\b",
         r"if (?:i|you|we|they|he|she|someone|somebody|a customer|people|it) (?:\w+ ){0,2}?(?:is|are|am|do|does|don't|doesn't|can|can't|need|needs|want|wants|get|gets|have|has|push|ask|asks|call|calls)\b",
         r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|it works|it helps|it matters|customers|people|a good|good|great|the most|my biggest|staying|being|listening|having|it is|this|every)",
         r"(?:you|one) (?:have|has|need|needs|should|can't|cannot) to",
