@@ -1,0 +1,173 @@
+"""Peak memory of `voice-coach analyze --json` on a 30-minute recording (target <= 400 MB resident).
+
+The recording is many synthesized answers (different stories, voices and rates) joined by 2-4 s
+silences, cached as bench/out/memory/recording_30min.wav with its truth. The analysis runs as a
+fresh process, as a user would run it; its RSS is sampled from /proc every 0.25 s and its peak
+taken from os.wait4. The output is checked against the truth: duration, words, pauses.
+
+  .venv/bin/python bench/memory_30min.py              # the CLI in a fresh process
+  .venv/bin/python bench/memory_30min.py --profile    # in-process: RSS against audio position,
+                                                      # and the largest Python allocations (tracemalloc)
+  options: --minutes 30  --model base
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from analyze_speed import CLI, OUT, long_answer, machine_line, rss_kib, run_child
+from corpus import RATES, VOICES
+
+from voice_coach.timed import SAMPLE_RATE
+
+TARGET_MB = 400
+
+
+def build_recording(minutes: float) -> tuple[Path, dict]:
+    """Answers of 60-150 s joined by 2-4 s of silence until `minutes` are filled; cached with its truth."""
+    wav = OUT / "memory" / f"recording_{minutes:g}min.wav"
+    meta = wav.with_suffix(".json")
+    if wav.is_file() and meta.is_file():
+        return wav, json.loads(meta.read_text())
+    import numpy as np
+    import soundfile as sf
+
+    from voice_coach.timed import SAMPLE_RATE
+
+    wav.parent.mkdir(parents=True, exist_ok=True)
+    total_s = minutes * 60
+    cursor, words, sounding, i = 0.0, 0, [], 0
+    with sf.SoundFile(str(wav), "w", SAMPLE_RATE, 1, subtype="PCM_16") as out:
+        while cursor < total_s - 20:
+            length = min(60 + (i * 37) % 90, total_s - cursor - 3)
+            answer = long_answer(length, voice=VOICES[i % len(VOICES)], rate_wpm=RATES[i % len(RATES)], seed=7 * i)
+            gap = np.zeros(int((2 + (i % 3)) * SAMPLE_RATE), np.float32)
+            out.write(np.clip(answer.samples, -1.0, 32767 / 32768))
+            sounding += [(cursor + p.start, cursor + p.end) for p in answer.sounding]
+            words += answer.words_without_fillers
+            cursor += answer.duration_s
+            out.write(gap)
+            cursor += len(gap) / SAMPLE_RATE
+            i += 1
+    pauses = sum(1 for a, b in itertools.pairwise(sounding) if b[0] - a[1] >= 1.0)
+    truth = {"duration_s": cursor, "words": words, "pauses_1s": pauses, "answers": i}
+    meta.write_text(json.dumps(truth))
+    return wav, truth
+
+
+def sanity(data: dict, truth: dict) -> list[str]:
+    """Each figure against the truth, with a tolerance; a line per figure."""
+    checks = [
+        ("duration s", data["duration_s"], truth["duration_s"], 0.01),
+        ("words (pace word count)", data["pace"]["word_count"], truth["words"], 0.10),
+        ("pauses >= 1 s", len(data["pauses"]["items"]), truth["pauses_1s"], 0.15),
+    ]
+    lines = []
+    for name, got, want, tol in checks:
+        ok = abs(got - want) <= tol * max(want, 1)
+        lines.append(f"| {name} | {got:g} | {want:g} | within {tol:.0%} | {'ok' if ok else 'OFF'} |")
+    return lines
+
+
+def profile(wav: Path, model: str | None) -> None:
+    """In-process: RSS at each tenth of the audio, then where the final analysis's peak comes from.
+
+    tracemalloc sees numpy and Python allocations, not CTranslate2's or onnxruntime's, so it is
+    switched on only for finish() (the whole-answer analysis), and a snapshot is kept each time the
+    traced total reaches a new high.
+    """
+    import tracemalloc
+
+    from voice_coach.analyze import load_transcriber, probe_duration
+    from voice_coach.audio.decode import iter_blocks
+    from voice_coach.pipeline import FILE_STRETCH_S, LiveAnalyzer
+
+    print(f"RSS after imports: {rss_kib() / 1024:.0f} MB")
+    transcriber = load_transcriber(model)
+    print(f"RSS after model load: {rss_kib() / 1024:.0f} MB")
+    total = probe_duration(wav) or 1.0
+    live = LiveAnalyzer(transcriber, background=False, model_name=transcriber.name, stretch_s=FILE_STRETCH_S)
+    print("| audio done s | RSS MB | recording int16 MB |\n|---|---|---|")
+    mark = total / 10
+    for block in iter_blocks(wav):
+        live.insert(block)
+        if live.recording.length / SAMPLE_RATE >= mark:
+            print(f"| {mark:.0f} | {rss_kib() / 1024:.0f} | {live.recording.length * 2 / 2**20:.0f} |", flush=True)
+            mark += total / 10
+    tracemalloc.start(6)
+    best: list = [0, None]
+    done = threading.Event()
+    rss_peak = [rss_kib()]
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            rss_peak[0] = max(rss_peak[0], rss_kib())
+            current, _ = tracemalloc.get_traced_memory()
+            if current > best[0] * 1.05:
+                best[:] = [current, tracemalloc.take_snapshot()]
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    before = rss_kib()
+    result = live.finish(source=str(wav))
+    done.set()
+    watcher.join()
+    _, peak_traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"\nfinish(): {time.perf_counter() - started:.0f} s; RSS before {before / 1024:.0f} MB, peak seen "
+          f"{rss_peak[0] / 1024:.0f} MB, after {rss_kib() / 1024:.0f} MB; Python-traced peak {peak_traced / 2**20:.0f} MB; "
+          f"{len(result.words)} words")
+    if best[1] is not None:
+        print(f"largest Python allocations near the traced peak ({best[0] / 2**20:.0f} MB), by call chain:")
+        for stat in best[1].statistics("traceback")[:6]:
+            chain = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback))
+            print(f"  {stat.size / 2**20:7.1f} MB  {chain}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--minutes", type=float, default=30.0)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--profile", action="store_true", help="in-process RSS against audio position, and tracemalloc")
+    args = ap.parse_args(argv)
+    print(machine_line())
+    wav, truth = build_recording(args.minutes)
+    print(f"recording: {wav.relative_to(ROOT)}, {truth['duration_s'] / 60:.1f} min, {truth['answers']} answers, "
+          f"{truth['words']} words, {truth['pauses_1s']} pauses >= 1 s; model {args.model or 'tiny.en (embedded)'}")
+    if args.profile:
+        profile(wav, args.model)
+        return 0
+    cmd = CLI + ["analyze", "--json"] + (["--model", args.model] if args.model else []) + [str(wav)]
+    run = run_child(cmd, sample_s=0.25)
+    wall, peak, samples = run.wall_s, run.peak_kib, run.rss_samples
+    if run.code != 0:
+        print(f"analyze failed ({run.code}): {run.stderr.strip()[-500:]}")
+        return 1
+    data = json.loads(run.stdout.splitlines()[-1])
+    print("\n| figure | value |\n|---|---|")
+    print(f"| peak RSS (wait4) | {peak / 1024:.0f} MB (target <= {TARGET_MB} MB: "
+          f"{'met' if peak / 1024 <= TARGET_MB else 'MISSED'}) |")
+    print(f"| wall time | {wall:.0f} s (RTF {wall / truth['duration_s']:.3f}) |")
+    print(f"| load average after | {os.getloadavg()[0]:.2f} |")
+    step = max(1, len(samples) // 10)
+    timeline = ", ".join(f"{t:.0f}s:{kib / 1024:.0f}" for t, kib in samples[::step])
+    print(f"\nRSS over time (s:MB): {timeline}")
+    print("\n| output check | got | truth | tolerance | |\n|---|---|---|---|---|")
+    for line in sanity(data, truth):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
