@@ -141,6 +141,12 @@ def test_one_past_example_inside_general_talk_is_not_a_story():
     assert labels == [None, None, None]
 
 
+def test_short_reply_with_one_part_keeps_its_label():
+    # a follow-up answer to "how did it turn out?" is one sentence of a story, not general talk
+    assert label_sentences(("In the end he had the new laptop the next morning, and he wrote us a five star review.",)) == ["result"]
+    assert label_sentences(("Yeah.", "In the end he had the new laptop the next morning.")) == [None, "result"]
+
+
 def test_habits_and_hypotheticals_are_not_narration():
     assert not narrates("If they were okay with waiting, I thank them when I come back.")
     assert not narrates("I used to say yes to everything.")

@@ -17,6 +17,7 @@ from voice_coach.analysis.star_lexicon import (
     cue_scores,
     narrates,
     tells_story_in_present,
+    tokens,
 )
 
 LABELS = ("situation", "task", "action", "result")
@@ -37,8 +38,12 @@ GENERAL_WEIGHT = 2.0
 (opinions, habits, plans): every sentence leans to "no STAR role", by up to GENERAL_WEIGHT."""
 
 MIN_STORY_SENTENCES = 2
+GENERAL_TALK_SENTENCES = 2
+TALK_WORDS = 4
 """One past-tense sentence inside general talk ("In my last job I kept holds under three minutes")
-is an example, not a STAR story: fewer labelled sentences than this are all unlabelled."""
+is an example, not a STAR story: when fewer than MIN_STORY_SENTENCES sentences are labelled and
+at least GENERAL_TALK_SENTENCES others of TALK_WORDS words or more are not, none is labelled.
+A short reply (a follow-up giving just the result) keeps its one label."""
 
 _FORWARD = {0: 0.0, 1: -0.4, 2: -0.9, 3: -2.0}
 _BACKWARD = {-1: -1.4, -2: -1.8, -3: -2.2}
@@ -122,5 +127,7 @@ def decode(texts: Sequence[str]) -> list[str | None]:
         path.append(state)
     labels = [label for label, _ in reversed(path)]
     if sum(label is not None for label in labels) < MIN_STORY_SENTENCES:
-        return [None] * len(labels)
+        talk = sum(label is None and len(tokens(text)) >= TALK_WORDS for text, label in zip(texts, labels))
+        if talk >= GENERAL_TALK_SENTENCES:
+            return [None] * len(labels)
     return labels

@@ -119,8 +119,12 @@ def past_tokens(toks: list[str]) -> list[str]:
     return [t for i, t in enumerate(toks) if is_past(t) and not _adjective_slot(toks, i)]
 
 
-_IRREALIS = re.compile(r"\bif (?:\w+ ){1,3}?(?:were|was|had)\b|\bused to\b")
-"""Past forms that do not tell what happened: conditionals ("if they were okay") and habits."""
+_IRREALIS = re.compile(
+    r"\bif (?:\w+ ){1,3}?(?:were|was|had)\b|\bused to\b"
+    r"|\b(?:i've|we've|you've|they've|i have|we have|has) (?:(?:really|just|already|never|always|also|actually) )?\w+ed\b"
+)
+"""Past forms that do not tell what happened: conditionals ("if they were okay"), habits, and the
+present perfect of a career summary ("I've learned a lot")."""
 _MODAL_FRAME = re.compile(r"\b(?:i|we|you|they|he|she|people|customers) (?:would|will|'ll|can|might|usually|always|often|tend to) (?!have\b)")
 _PAST_TIME = re.compile(
     r"\b(?:ago|yesterday)\b|\blast (?:year|month|week|summer|spring|winter|fall|autumn|night|time|job|role|"
@@ -288,6 +292,7 @@ CUES: tuple[Cue, ...] = tuple(
         "result", 2.0,
         r"still (?:\w+ ){0,5}(?:today|now|to this day)",
         r"still (?:use|uses|using|apply|applies|do|does|work|works|get|gets|remember|talk about|think about)",
+        r"(?:before|ahead of) (?:the |our |their )?(?:deadline|schedule|cutoff)",
         r"^ (?:(?:so|and|then|um|uh|but) )*(?:after (?:a|one|two|three|four|a few|about a|about two) (?:day|days|week|weeks|month|months|year|years|quarter)"
         r"|(?:the|that) next (?:week|month|day|morning|quarter|year)"
         r"|by (?:friday|monday|tuesday|wednesday|thursday|saturday|sunday|noon|the end|the next|then|that afternoon|the afternoon|lunch|lunchtime)"
@@ -320,6 +325,7 @@ CUES: tuple[Cue, ...] = tuple(
         None, 3.0,
         r"(?:good|great|tough|tricky|hard|interesting|fair) (?:question|one)",
         r"let me (?:think|see|remember)",
+        r"^ (?:(?:yeah|yes|so|um|uh|okay|ok|well|sure|absolutely|right|alright|oh|hmm|definitely|of course|great) )+$",
         # An opinion opening the sentence frames it as general talk, whatever the clauses inside narrate.
         r"^ (?:(?:so|well|um|uh|and|honestly|yeah|okay) )*i (?:really )?(?:think|believe|feel) (?!(?:that )?(?:i|we|it was|that was|he|she|they|taught|showed|made|helped)\b)",
         r"(?:that's|that is|that was) (?:one|an|a good|a great|my|the) (?:example|story|time|one)",
@@ -343,9 +349,10 @@ GENERIC_CUES: tuple[Cue, ...] = tuple(
         r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|it works|it helps|it matters|customers|people|a good|good|great|the most|my biggest|staying|being|listening|having|it is|this|every)",
         r"(?:you|one) (?:have|has|need|needs|should|can't|cannot) to",
         r"it's (?:really )?(?:important|about|all about|key|essential)",
+        r"i can (?!t\b)\w+",
         r"i would (?:try|say|probably|first|just|get|ask|make|stay|listen|repeat|apologize|explain|tell)",
         r"(?:i'm|i am) (?:a|really|very|pretty|good|great|looking|always|someone|the kind|comfortable|reliable|organized|patient|passionate)",
-        r"i (?:really )?(?:like|love|enjoy|want|try|always|usually|tend|prefer)",
+        r"i (?:really |just |also |actually )?(?:like|love|enjoy|want|try|always|usually|tend|prefer)",
         r"my (?:biggest|greatest|main|key) (?:strength|weakness)",
         r"(?:you should|why you should) hire",
     )
