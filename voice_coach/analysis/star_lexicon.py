@@ -334,6 +334,15 @@ CUES: tuple[Cue, ...] = tuple(
         r"i (?:haven't|have not|never) (?:really |actually )?(?:had|been in|dealt|faced|experienced)",
         r"what i would do",
     )
+    + _cues(
+        # A career summary narrates years, not one episode: "I grew up", "after college I joined".
+        None, 2.0,
+        r"grew up",
+        r"after (?:college|high school|school|university|uni|graduating|graduation)",
+        r"moved (?:up )?into (?:a|the|my) (?:\w+ ){0,2}(?:role|position|job)",
+        r"i've been (?:in|doing|working|with)",
+        r"for the (?:last|past) (?:two|three|four|five|six|few|several|\d+) years",
+    )
 )
 
 GENERIC_CUES: tuple[Cue, ...] = tuple(
