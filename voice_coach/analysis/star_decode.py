@@ -7,6 +7,10 @@ weak sentences follow their neighbours and their place in the answer.
 
 "No STAR role" is transparent to the order: after a digression the story continues where it
 was, so the None state remembers the last STAR label seen.
+
+Whether the answer tells a story at all is decided over the whole answer: when few sentences
+narrate something that happened (opinions, habits, plans), every sentence leans to no role, and
+a lone labelled sentence amid such talk is dropped.
 """
 
 from __future__ import annotations
