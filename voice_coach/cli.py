@@ -17,7 +17,7 @@ from voice_coach.errors import VoiceCoachError
 COMMAND_MODULES = [
     "analyze",
     "devices", "mic_check",
-
+    "practice", "demo",
     "questions",
     "history", "review", "progress", "forget", "export", "import_cmd",
 ]

@@ -1,0 +1,355 @@
+"""Listening to one answer: blocks from an AudioSource go into a LiveAnalyzer until the answer is over.
+
+An answer is over when the candidate presses Enter, after `end_silence_s` of silence following
+speech, at `max_answer_s`, when nobody has spoken `no_answer_s` after the question, when the source
+runs out (a recorded answer), on Ctrl-C, or when the microphone goes away. Every rule is judged on
+the audio's own clock (samples / 16 kHz), so a recording replayed fast ends where a live one would.
+Whatever was captured stays in the LiveAnalyzer, whatever the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from voice_coach.errors import DeviceError, VoiceCoachError
+from voice_coach.interfaces import AudioSource
+from voice_coach.timed import SAMPLE_RATE
+
+ENTER, SILENCE, MAX_LENGTH, NO_ANSWER = "enter", "silence", "max_length", "no_answer"
+SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST = "source_ended", "interrupted", "device_lost", "repeat_request"
+END_REASONS = (ENTER, SILENCE, MAX_LENGTH, NO_ANSWER, SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST)
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".aac", ".webm")
+_FOLLOWUP_STEM = re.compile(r"[-_. ]?follow[-_ ]?up$", re.IGNORECASE)
+_REPEAT_WORDS = {"repeat", "again", "pardon", "sorry", "yes", "yeah", "yep", "please", "sure", "ok", "okay", "what",
+                 "come", "say", "that", "could", "can", "you", "would", "the", "question", "one", "more", "time", "mind",
+                 "i", "didn't", "catch", "hear", "it", "hello", "hi", "go", "ahead", "excuse", "me", "uh", "um"}
+_REPEAT_CUES = {"repeat", "again", "pardon", "yes", "yeah", "yep", "please", "catch", "hear", "sure", "okay", "ok"}
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    """When an answer counts as over."""
+
+    end_silence_s: float = 6.0
+    """Silence after speech that ends the answer; keep it well above the dead-air threshold."""
+    max_answer_s: float = 180.0
+    """The answer is cut here, whatever is happening."""
+    no_answer_s: float = 8.0
+    """Nobody has spoken this long after the question: the interviewer offers to repeat it."""
+    reply_silence_s: float = 1.5
+    """After the repeat offer, a short "yes, please" ends this soon (a person would not wait 6 s)."""
+
+    def check(self) -> None:
+        for name in ("end_silence_s", "max_answer_s", "no_answer_s", "reply_silence_s"):
+            if not getattr(self, name) > 0:
+                raise VoiceCoachError(f"--{name[:-2].replace('_', '-')} must be more than 0 s, not {getattr(self, name)}")
+        if self.end_silence_s >= self.max_answer_s:
+            raise VoiceCoachError(f"--end-silence ({self.end_silence_s:g} s) must be shorter than --max-answer "
+                                  f"({self.max_answer_s:g} s)")
+
+
+@dataclass(frozen=True)
+class Capture:
+    """How one capture ended. `ended_at` is time.monotonic() when the answer was judged over."""
+
+    reason: str
+    ended_at: float
+    duration_s: float
+    error: str | None = None
+
+
+def is_repeat_request(words: Sequence[str]) -> bool:
+    """True for a short reply asking to hear the question again ("sorry, could you repeat that?")."""
+    bare = [re.sub(r"[^a-z']", "", w.lower()) for w in words]
+    bare = [w for w in bare if w]
+    if not bare or len(bare) > 10:
+        return False
+    return any(w in _REPEAT_CUES for w in bare) and sum(w not in _REPEAT_WORDS for w in bare) <= 1
+
+
+def judge(elapsed_s: float, speech_started: bool, silence_s: float, settings: CaptureSettings,
+          reply_words: Sequence[str] | None = None) -> str | None:
+    """The end reason the audio so far gives, or None to keep listening (pure; the loop's rule book)."""
+    if elapsed_s >= settings.max_answer_s:
+        return MAX_LENGTH
+    if not speech_started:
+        return NO_ANSWER if elapsed_s >= settings.no_answer_s else None
+    if silence_s >= settings.end_silence_s:
+        return SILENCE
+    if reply_words is not None and silence_s >= settings.reply_silence_s and is_repeat_request(reply_words):
+        return REPEAT_REQUEST
+    return None
+
+
+def capture_answer(
+    source: AudioSource,
+    live: Any,
+    settings: CaptureSettings = CaptureSettings(),
+    *,
+    enter: threading.Event | None = None,
+    stop: threading.Event | None = None,
+    reply: bool = False,
+    on_block: Callable[[], None] | None = None,
+) -> Capture:
+    """Feed `source` into `live` (a LiveAnalyzer) until the answer is over; the source is closed afterwards.
+
+    `enter` set ends the answer at the next block; `stop` set (Ctrl-C) ends it as interrupted.
+    `reply=True` listens for a request to repeat the question.
+    """
+    tracker = live.tracker
+    samples = 0
+    reason: str | None = None
+    error: str | None = None
+    try:
+        for block in source.blocks():
+            live.insert(block)
+            samples += len(block)
+            if on_block:
+                on_block()
+            if stop is not None and stop.is_set():
+                reason = INTERRUPTED
+            elif enter is not None and enter.is_set():
+                reason = ENTER
+            else:
+                words = [w.text for w in live.stats().words] if reply else None
+                reason = judge(samples / SAMPLE_RATE, tracker.first_speech_frame is not None, tracker.silence_s(),
+                               settings, words)
+            if reason:
+                break
+        else:
+            reason = INTERRUPTED if stop is not None and stop.is_set() else SOURCE_ENDED
+    except KeyboardInterrupt:
+        reason = INTERRUPTED
+    except DeviceError as exc:
+        reason, error = DEVICE_LOST, str(exc)
+    ended_at = time.monotonic()
+    try:
+        source.close()
+    except Exception:  # noqa: BLE001 - a vanished device may fail to close; the answer is what matters
+        pass
+    return Capture(reason or SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
+
+
+# ---------------------------------------------------------------- keys and signals
+class EnterKey:
+    """Enter on the terminal ends an answer: a daemon thread reads stdin lines (only from a terminal).
+
+    While active, typed keys are not echoed, so Enter does not scroll the live view.
+    """
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stdin
+        self.pressed = threading.Event()
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._thread: threading.Thread | None = None
+        self._saved: Any = None
+
+    def arm(self) -> threading.Event:
+        """Forget earlier presses and return the event the next press sets."""
+        self.pressed.clear()
+        if self.enabled and self._thread is None:
+            self._thread = threading.Thread(target=self._read, name="enter-key", daemon=True)
+            self._thread.start()
+        return self.pressed
+
+    def _read(self) -> None:
+        while True:
+            try:
+                line = self.stream.readline()
+            except (OSError, ValueError):
+                return
+            if not line:
+                return
+            self.pressed.set()
+
+    def __enter__(self) -> EnterKey:
+        if self.enabled:
+            try:
+                import termios
+
+                fd = self.stream.fileno()
+                self._saved = termios.tcgetattr(fd)
+                quiet = termios.tcgetattr(fd)
+                quiet[3] &= ~termios.ECHO
+                termios.tcsetattr(fd, termios.TCSADRAIN, quiet)
+            except Exception:  # noqa: BLE001 - no termios (Windows) or not a real terminal: echo stays on
+                self._saved = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+
+class StopRequest:
+    """Ctrl-C as a request, not an exception: it sets `event` and closes the source being captured,
+    so the capture loop ends cleanly with what it has. A second Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.source: AudioSource | None = None
+        self._previous: Any = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt
+        self.event.set()
+        source = self.source
+        if source is not None:
+            source.close()
+
+    def __enter__(self) -> StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
+# ---------------------------------------------------------------- where answers come from
+PURPOSES = ("answer", "reply", "repeat", "followup")
+"""Why the interviewer is listening: the answer, a reply to the repeat offer, the answer after a
+repeat, or the answer to a follow-up probe."""
+
+
+class AnswerInputs(Protocol):
+    """Gives a fresh AudioSource each time the interviewer listens, or None when there is nothing to hear."""
+
+    description: str
+
+    def open(self, question_id: str, purpose: str) -> AudioSource | None: ...
+
+
+class MicrophoneInputs:
+    """The live microphone: a new input stream for each answer, opened after the interviewer stops
+    talking, so the interviewer's voice from the speakers is never recorded."""
+
+    def __init__(self, device: int | str | None = None, block_s: float = 0.1) -> None:
+        from voice_coach.audio.microphone import SounddeviceMicrophone
+
+        probe = SounddeviceMicrophone(device, block_s=block_s)  # resolves the device now: no mic, one line, before any question
+        self.device = probe.device
+        self.block_s = block_s
+        self.description = f"microphone {self.device.name!r}"
+
+    def open(self, question_id: str, purpose: str) -> AudioSource:
+        from voice_coach.audio.microphone import SounddeviceMicrophone
+
+        return SounddeviceMicrophone(self.device.index, block_s=self.block_s)
+
+
+class _Continue:
+    """The rest of an already started recording (after the repeat offer), as an AudioSource."""
+
+    def __init__(self, blocks: Iterator[np.ndarray]) -> None:
+        self._blocks = blocks
+        self._closed = False
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        for block in self._blocks:
+            if self._closed:
+                return
+            yield block
+            if self._closed:
+                return
+
+    def close(self) -> None:
+        self._closed = True
+
+
+def _file_order(path: Path) -> tuple:
+    """Natural order (2 before 10), and each follow-up file right after the answer it belongs to."""
+    base = _FOLLOWUP_STEM.sub("", path.stem)
+    natural = tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", base) if part)
+    return natural, bool(_FOLLOWUP_STEM.search(path.stem)), path.name
+
+
+class FileInputs:
+    """`--answers DIR`: one recorded answer per question, files taken in sorted order.
+
+    A file whose name ends in "followup" (e.g. `02-followup.wav`) answers the follow-up probe of the
+    file before it, and is skipped if no follow-up is asked. After a repeat offer the same file
+    continues. Files are checked up front, so a bad one stops the session before it starts.
+    """
+
+    def __init__(self, folder: Path | str, realtime: bool = True, block_s: float = 0.1) -> None:
+        from voice_coach.audio.file_source import FileSource
+
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            raise VoiceCoachError(f"--answers {folder}: not a folder of recorded answers")
+        files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES), key=_file_order)
+        self.answers: list[Path] = []
+        self.followups: dict[int, Path] = {}
+        for path in files:
+            if _FOLLOWUP_STEM.search(path.stem) and self.answers:
+                self.followups[len(self.answers) - 1] = path
+            else:
+                self.answers.append(path)
+        if not self.answers:
+            raise VoiceCoachError(f"--answers {folder}: no audio files ({', '.join(AUDIO_SUFFIXES)}) in it")
+        for path in files:
+            FileSource(path)  # checks the file; decoding is lazy
+        self.realtime, self.block_s = realtime, block_s
+        self.description = f"recorded answers in {folder}"
+        self._index = -1
+        self._current: Iterator[np.ndarray] | None = None
+
+    def open(self, question_id: str, purpose: str) -> AudioSource | None:
+        from voice_coach.audio.file_source import FileSource
+
+        if purpose in ("reply", "repeat"):
+            return _Continue(self._current) if self._current is not None else None
+        if purpose == "followup":
+            path = self.followups.get(self._index)
+        else:
+            self._index += 1
+            path = self.answers[self._index] if self._index < len(self.answers) else None
+        if path is None:
+            return None
+        self._current = FileSource(path, realtime=self.realtime, block_s=self.block_s).blocks()
+        return _Continue(self._current)
+
+
+class ClipInputs:
+    """In-memory answers keyed by (question id, purpose): the demo's simulated candidate and the tests.
+
+    A key of just the purpose ("answer") serves every question; a value may be a list, used in turn.
+    """
+
+    def __init__(self, clips: Mapping[Any, Any], realtime: bool = True, block_s: float = 0.1,
+                 description: str = "simulated answers") -> None:
+        self._clips = {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in clips.items()}
+        self.realtime, self.block_s = realtime, block_s
+        self.description = description
+        self.opened: list[tuple[str, str]] = []
+
+    def open(self, question_id: str, purpose: str) -> AudioSource | None:
+        from voice_coach.audio.file_source import ArraySource
+
+        for key in ((question_id, purpose), purpose):
+            queue = self._clips.get(key)
+            if queue:
+                self.opened.append((question_id, purpose))
+                clip = queue.pop(0) if len(queue) > 1 else queue[0]
+                if callable(clip) and not isinstance(clip, np.ndarray):
+                    return clip()
+                return ArraySource(clip, realtime=self.realtime, block_s=self.block_s)
+        return None

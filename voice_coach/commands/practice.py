@@ -1,0 +1,138 @@
+"""`voice-coach practice`: a mock phone screen, spoken aloud, with feedback after every answer."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from voice_coach.commands.analyze import add_analysis_options, add_model_options
+    from voice_coach.store.cli_support import add_home_argument
+
+    p = sub.add_parser(
+        "practice",
+        help="a mock phone interview: spoken questions, live analysis, spoken feedback",
+        description="The interviewer greets you, asks questions aloud and listens to your answers through "
+        "the microphone while showing your pace, fillers and silences live. After each answer you hear a "
+        "short piece of feedback and see the full report; every answer is saved as soon as it is analysed.",
+    )
+    add_question_options(p)
+    add_voice_options(p)
+    p.add_argument("--input-device", metavar="DEVICE",
+                   help="microphone number or part of its name (see `voice-coach devices`; default: the system default)")
+    p.add_argument("--answers", type=Path, metavar="DIR",
+                   help="use recorded answer files from DIR instead of the microphone: one per question, in sorted "
+                   "order; a file named like 02-followup.wav answers the follow-up of the file before it")
+    add_capture_options(p)
+    add_home_argument(p)
+    p.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)  # tests: replay --answers without waiting
+    add_model_options(p)
+    add_analysis_options(p)
+    p.set_defaults(func=run)
+
+
+def add_question_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--bank", type=Path, metavar="PATH", help="your own question bank (TOML; default: the customer-service bank)")
+    p.add_argument("--category", action="append", metavar="C",
+                   help="draw questions only from this category (repeatable; `voice-coach questions` lists them)")
+    p.add_argument("--question", action="append", metavar="ID", help="ask exactly this question (repeatable, in order)")
+    p.add_argument("--count", type=int, default=5, metavar="N", help="how many questions (default 5)")
+    p.add_argument("--seed", type=int, metavar="N", help="repeat the same question choice as an earlier run with this seed")
+
+
+def add_voice_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--voice", metavar="V", help="the interviewer's voice, e.g. en-us or gmw/en-gb-x-rp (espeak-ng voices)")
+    p.add_argument("--rate", type=int, default=170, metavar="WPM", help="the interviewer's speaking rate (default 170)")
+    p.add_argument("--phone-line", action="store_true", help="make the interviewer sound like a phone call (300-3400 Hz, 8 kHz)")
+    p.add_argument("--output-device", metavar="DEVICE", help="speaker number or part of its name (default: the system default)")
+    p.add_argument("--quiet", "--no-speech", dest="quiet", action="store_true",
+                   help="print the interviewer's lines instead of speaking them")
+
+
+def add_capture_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--end-silence", type=float, default=6.0, metavar="S",
+                   help="silence after you have spoken that ends the answer (default 6 s; Enter ends it at once)")
+    p.add_argument("--max-answer", type=float, default=180.0, metavar="S", help="longest answer (default 180 s)")
+    p.add_argument("--no-answer", type=float, default=8.0, metavar="S",
+                   help="silence after the question before the interviewer offers to repeat it (default 8 s)")
+
+
+def capture_settings(args: argparse.Namespace) -> Any:
+    from voice_coach.answer_capture import CaptureSettings
+    from voice_coach.errors import VoiceCoachError
+
+    settings = CaptureSettings(end_silence_s=args.end_silence, max_answer_s=args.max_answer, no_answer_s=args.no_answer)
+    settings.check()
+    if settings.end_silence_s <= args.dead_air:
+        raise VoiceCoachError(f"--end-silence ({settings.end_silence_s:g} s) must be longer than --dead-air "
+                              f"({args.dead_air:g} s), or no answer could contain dead air")
+    return settings
+
+
+def make_speaker(args: argparse.Namespace) -> Any:
+    from voice_coach.audio.speaker import Pyttsx3Speaker, SilentSpeaker
+
+    if args.quiet:
+        return SilentSpeaker(prefix="Interviewer: ")
+    if not 60 <= args.rate <= 400:
+        from voice_coach.errors import VoiceCoachError
+
+        raise VoiceCoachError(f"--rate must be between 60 and 400 words a minute, not {args.rate}")
+    return Pyttsx3Speaker(args.voice, args.rate, args.output_device, args.phone_line)
+
+
+def session_settings(args: argparse.Namespace, analysis: Any, capture: Any, source: str) -> dict:
+    """What the store keeps about how the session was run."""
+    return {
+        "pace_band_wpm": list(analysis.pace_band_wpm), "pause_min_s": analysis.pause_min_s,
+        "dead_air_s": analysis.dead_air_s, "length_band_s": list(analysis.length_band_s), "expect_star": True,
+        "end_silence_s": capture.end_silence_s, "max_answer_s": capture.max_answer_s, "no_answer_s": capture.no_answer_s,
+        "voice": getattr(args, "voice", None), "rate_wpm": getattr(args, "rate", None),
+        "phone_line": bool(getattr(args, "phone_line", False)), "spoken": not getattr(args, "quiet", False),
+        "source": source,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from voice_coach.analyze import load_transcriber
+    from voice_coach.answer_capture import EnterKey, FileInputs, MicrophoneInputs
+    from voice_coach.bank import load_bank
+    from voice_coach.commands.analyze import settings_from
+    from voice_coach.session import Interview, ModelLoader, load_lines
+    from voice_coach.store import Store
+
+    console = Console(highlight=False)
+    bank = load_bank(args.bank)  # cheap checks first: a typo fails before any device or model is touched
+    questions = bank.select(count=args.count, categories=args.category, ids=args.question, seed=args.seed)
+    capture = capture_settings(args)
+    analysis = settings_from(args)
+    lines = load_lines()
+    inputs = FileInputs(args.answers, realtime=not args.fast) if args.answers else MicrophoneInputs(args.input_device)
+    speaker = make_speaker(args)
+    loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
+    store = Store.open(args.home)
+    console.print(f"[dim]{len(questions)} questions from {bank.title}; answers from the {inputs.description}; "
+                  f"saving to {store.home}. Ctrl-C stops the session and keeps what you said.[/]")
+    try:
+        interview = Interview(
+            questions, inputs, speaker, loader, console=console, store=store, analysis=analysis,
+            use_question_length=tuple(args.length) == (60.0, 120.0), capture=capture, lines=lines,
+            kind="practice", bank_label=str(bank.path or "built-in"), role=bank.role,
+            session_settings=session_settings(args, analysis, capture, inputs.description),
+            echo=not args.quiet, enter=EnterKey(), seed=args.seed,
+        )
+        outcome = interview.run()
+    finally:
+        session_id = getattr(locals().get("interview"), "session_id", None)
+        if session_id:
+            console.print(f"Saved as session {session_id} in {store.home}; replay it with "
+                          f"`voice-coach review {session_id}`.")
+        store.close()
+    if outcome.stopped == "interrupted":
+        console.print("[yellow]Session stopped with Ctrl-C; everything answered so far is saved (marked incomplete).[/]")
+        return 130
+    return 0
