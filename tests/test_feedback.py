@@ -67,7 +67,7 @@ def test_missing_result_comes_first_and_names_the_probe() -> None:
 
 def test_fillers_above_three_a_minute() -> None:
     fb = answer_feedback(analysis(fillers=6, minutes=1.0), star_expected=False)
-    assert fb.fix.text.startswith("six fillers, about 6 a minute, mostly um")
+    assert fb.fix.text.startswith("six fillers, about 6 a minute, mostly 'um'")
     fb = answer_feedback(analysis(fillers=0, minutes=1.0, latency=5.0), star_expected=False)
     assert fb.strength.text == "no filler words at all" or fb.strength.kind == "pace"
     assert fb.fix.kind == "latency" and "about 5 seconds to start" in fb.fix.text
@@ -84,7 +84,7 @@ def test_strength_and_fix_are_never_about_the_same_thing() -> None:
 def test_no_speech_and_followups() -> None:
     fb = answer_feedback(analysis(no_speech=True), star_expected=True)
     assert fb.text == "I didn't hear an answer to that one."
-    assert "gives me the result" in followup_feedback(analysis(present={**ALL}), "result").text
+    assert followup_feedback(analysis(present={**ALL}), "result").text.startswith("Thanks, that gives me the result.")
     assert "still didn't quite hear the action" in followup_feedback(analysis(present={**ALL, "action": False}), "action").text
 
 
@@ -123,7 +123,9 @@ def test_session_summary_figures() -> None:
     assert "Answers with speech: 2 of 3 questions (plus 1 follow-up)" in recap.lines
     assert "Complete STAR stories: 0 of 1" in recap.lines
     assert f"about {int(5 * round(mean / 5))} words a minute" in recap.spoken
-    assert "one long silence" in recap.spoken
+    assert "one long silence" in recap.spoken and "Your story was missing at least one STAR part." in recap.spoken
+    two = summarize_session([recaps[1], AnswerRecap(analysis(), star_expected=True)])
+    assert "One of your two stories had all four STAR parts." in two.spoken
     empty = summarize_session([AnswerRecap(analysis(no_speech=True), star_expected=False)])
     assert "didn't get any answers" in empty.spoken
 
@@ -134,3 +136,11 @@ def test_summary_strength_differs_from_focus(wpm: float) -> None:
     strong = [l for l in recap.lines if l.startswith("Strongest")]
     focus = [l for l in recap.lines if l.startswith("Work on")]
     assert focus and (not strong or strong[0].split(": ")[1] != focus[0].split(": ")[1])
+
+
+def test_length_advice_names_the_target_range() -> None:
+    fb = answer_feedback(analysis(minutes=0.5, length_band=(60, 120)), star_expected=False)
+    assert fb.fix.kind == "length" and fb.fix.text == ("the answer ran about 30 seconds, short for this question; "
+                                                      "aim for 1 to 2 minutes")
+    fb = answer_feedback(analysis(minutes=2.0, length_band=(20, 75)), star_expected=False)
+    assert fb.fix.text.endswith("long for this question; aim for 20 to 75 seconds")

@@ -264,6 +264,7 @@ class Interview:
             return
         cap, live = self._listen(q, "answer", title)
         if cap is None:
+            self.console.print("[dim](no recorded answer for this question)[/]")
             return
         replied = False
         if cap.reason == NO_ANSWER:

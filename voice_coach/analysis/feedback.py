@@ -53,7 +53,9 @@ class Feedback:
     def text(self) -> str:
         """The words to speak (and to save with the answer)."""
         parts = []
-        if self.strength:
+        if self.strength and self.strength.kind == "ack":
+            parts.append(f"{self.strength.text}.")
+        elif self.strength:
             parts.append(f"One thing that went well: {self.strength.text}.")
         if self.fix:
             lead = "The main thing to work on: " if self.strength else ""
@@ -80,6 +82,13 @@ def _seconds(s: float) -> str:
         return f"{max(1, round(s))} seconds"
     minutes = round(s / 30) / 2
     return f"{minutes:g} minutes"
+
+
+def _span(lo: float, hi: float) -> str:
+    """'45 to 90 seconds', '1 to 2 minutes'."""
+    if lo >= 60 and hi >= 90:
+        return f"{round(lo / 30) / 2:g} to {round(hi / 30) / 2:g} minutes"
+    return f"{round(lo)} to {round(hi)} seconds"
 
 
 def _num(value: Any) -> float | None:
@@ -140,7 +149,7 @@ def _fixes(analysis: Mapping[str, Any], star_expected: bool) -> list[Point]:
     per_min = _num(fillers.get("per_minute")) or 0.0
     if count >= 3 and per_min >= FILLERS_PER_MIN_LIMIT:
         top = (fillers.get("top") or [[None, 0]])[0][0]
-        mostly = f", mostly {top}" if top else ""
+        mostly = f", mostly '{top}'" if top else ""
         out.append(Point("fillers", f"{count_words(count, 'filler')}, about {round(per_min)} a minute{mostly}. "
                                     "A short silent pause works better"))
     if missing in ("situation", "task"):
@@ -151,7 +160,7 @@ def _fixes(analysis: Mapping[str, Any], star_expected: bool) -> list[Point]:
         spoken = _num(length.get("speaking_s")) or 0.0
         word = "short" if verdict == "short" else "long"
         out.append(Point("length", f"the answer ran about {_seconds(spoken)}, {word} for this question; "
-                                   f"aim for {_seconds(lo)} to {_seconds(hi)}"))
+                                   f"aim for {_span(lo, hi)}"))
     latency = _num(pauses.get("response_latency_s"))
     if latency is not None and latency > SLOW_START_S:
         out.append(Point("latency", f"you took about {_seconds(latency)} to start. It is fine to say "
@@ -208,7 +217,7 @@ def followup_feedback(analysis: Mapping[str, Any], component: str) -> Feedback:
         return Feedback(None, Point("speech", "I didn't hear an answer to that one, so let's move on"), None)
     present = ((analysis.get("star") or {}).get("present") or {}).get(component, False)
     if present or component == "result" and (analysis.get("star") or {}).get("result_concrete"):
-        return Feedback(Point("star", f"that gives me the {component}. Next time, put it in the first answer"), None, None)
+        return Feedback(Point("ack", f"Thanks, that gives me the {component}. Next time, put it in your first answer"), None, None)
     return Feedback(None, Point("star", f"I still didn't quite hear the {component}. Keep it in mind for next time"), None)
 
 
@@ -239,6 +248,14 @@ _FIX_NAMES = {"pace": "your pace", "fillers": "cutting down on fillers", "silenc
               "length": "the length of your answers", "speech": "answering every question"}
 
 
+def _stories_line(complete: int, total: int) -> str:
+    if total == 1:
+        return "Your story had all four STAR parts." if complete else "Your story was missing at least one STAR part."
+    if complete == 0:
+        return f"None of your {_number(total)} stories had all four STAR parts."
+    return f"{_number(complete).capitalize()} of your {_number(total)} stories had all four STAR parts."
+
+
 def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
     """Figures over the main answers that had speech, and the strength and fix that came up most."""
     main = [a for a in answers if not a.is_followup]
@@ -259,7 +276,7 @@ def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
     complete = sum(1 for a in stories if all(((a.analysis.get("star") or {}).get("present") or {"x": False}).values()))
     feedback = [a.feedback or answer_feedback(a.analysis, a.star_expected) for a in main]
     fix_kinds = Counter(f.fix.kind for f in feedback if f.fix)
-    strength_kinds = Counter(f.strength.kind for f in feedback if f.strength)
+    strength_kinds = Counter(f.strength.kind for f in feedback if f.strength and f.strength.kind != "ack")
     focus = fix_kinds.most_common(1)[0][0] if fix_kinds else None
     best = next((k for k, _ in strength_kinds.most_common() if k != focus), None)
 
@@ -269,7 +286,7 @@ def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
         spoken.append(f"Your average pace was about {_about_wpm(wpm)} words a minute, "
                       f"with {count_words(fillers, 'filler')} and {count_words(dead, 'long silence')}.")
     if stories:
-        spoken.append(f"{count_words(complete, 'story', 'stories').capitalize()} out of {len(stories)} had all four STAR parts.")
+        spoken.append(_stories_line(complete, len(stories)))
     if best:
         spoken.append(f"Your strongest point was {_STRENGTH_NAMES.get(best, best)}.")
     if focus:
