@@ -156,3 +156,35 @@ def test_practice_without_a_microphone_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "voice-coach devices" in lines[0] and "--input-device" in lines[0] and "--answers" in lines[0]
+
+
+def test_sound_server_dying_mid_answer_keeps_the_answer(answer_wav, tmp_path: Path) -> None:
+    """A private daemon of its own, killed while the answer plays: one line, the answer so far saved, exit 2."""
+    from pulse_server import start_pulse_server
+
+    if shutil.which("paplay") is None:
+        pytest.skip("paplay is not installed (apt-get install pulseaudio-utils)")
+    answer, wav = answer_wav
+    server = start_pulse_server(set_env=False)
+    try:
+        env = server.env()
+        child = Child(["practice", "--quiet", "--count", "1", "--question", QUESTION, "--home", str(tmp_path / "home"),
+                       "--no-answer", "30"], env)
+        child.wait_for("Listening")
+        player = subprocess.Popen(["paplay", f"--device={pulse_sink()}", str(wav)], env=env)
+        time.sleep(5.0)
+        server.kill()
+        player.wait(timeout=10)
+        code, out, err = child.finish()
+    finally:
+        server.stop()
+    assert code == 2, (out, err)
+    lines = [line for line in err.strip().splitlines() if line.startswith("voice-coach:")]
+    assert len(lines) == 1 and "--answers" in lines[0], err
+    with Store.open(tmp_path / "home", readonly=True) as store:
+        (session,) = store.sessions()
+        (saved,) = store.answers(session.id)
+    assert session.complete is False
+    assert saved.analysis["capture"]["end_reason"] == "device_lost"
+    assert 3.0 < saved.analysis["duration_s"] < 8.0
+    assert "helping people" in saved.analysis["transcript"].lower()
