@@ -9,15 +9,29 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 import pytest
 
-from voice_coach.answer_capture import (DEVICE_LOST, ENTER, INTERRUPTED, MAX_LENGTH, NO_ANSWER, REPEAT_REQUEST,
-                                        SILENCE, SOURCE_ENDED, CaptureSettings, ClipInputs, FileInputs, StopRequest,
-                                        capture_answer, is_repeat_request, judge)
+from voice_coach.answer_capture import (
+    DEVICE_LOST,
+    ENTER,
+    INTERRUPTED,
+    MAX_LENGTH,
+    NO_ANSWER,
+    REPEAT_REQUEST,
+    SILENCE,
+    SOURCE_ENDED,
+    CaptureSettings,
+    ClipInputs,
+    FileInputs,
+    StopRequest,
+    capture_answer,
+    is_repeat_request,
+    judge,
+)
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.errors import DeviceError, VoiceCoachError
 from voice_coach.pipeline import LiveAnalyzer
@@ -108,7 +122,7 @@ def test_repeat_requests_are_short_and_ask_again() -> None:
     assert is_repeat_request(["Pardon?"])
     assert not is_repeat_request([])
     assert not is_repeat_request(["Yes,", "I", "would", "apologise", "and", "check", "the", "order."])
-    assert not is_repeat_request("sorry could you say that again I think it was about a refund for a client".split())
+    assert not is_repeat_request(["sorry", "could", "you", "say", "that", "again", "I", "think", "it", "was", "about", "a", "refund", "for", "a", "client"])
 
 
 def test_settings_are_checked() -> None:

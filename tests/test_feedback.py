@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from test_answer_capture import live_for, speech
-from voice_coach.analysis.feedback import (AnswerRecap, answer_feedback, count_words, followup_feedback,
-                                           missing_star_part, summarize_session)
+
+from voice_coach.analysis.feedback import (
+    AnswerRecap,
+    answer_feedback,
+    count_words,
+    followup_feedback,
+    missing_star_part,
+    summarize_session,
+)
 from voice_coach.answer_capture import capture_answer
 from voice_coach.audio.file_source import ArraySource
 

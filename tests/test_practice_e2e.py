@@ -152,7 +152,7 @@ def test_practice_without_a_microphone_is_one_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
     env["PULSE_SERVER"] = f"unix:{tmp_path}/no-such-socket"
     proc = subprocess.run([sys.executable, "-m", "voice_coach", "practice", "--quiet", "--home", str(tmp_path / "h")],
-                          env=env, capture_output=True, text=True, timeout=60)
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "voice-coach devices" in lines[0] and "--input-device" in lines[0] and "--answers" in lines[0]
@@ -164,7 +164,7 @@ def test_sound_server_dying_mid_answer_keeps_the_answer(answer_wav, tmp_path: Pa
 
     if shutil.which("paplay") is None:
         pytest.skip("paplay is not installed (apt-get install pulseaudio-utils)")
-    answer, wav = answer_wav
+    _, wav = answer_wav
     server = start_pulse_server(set_env=False)
     try:
         env = server.env()

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
 from rich.console import Console
-
 from test_answer_capture import ScriptTranscriber, speech
+
 from voice_coach.answer_capture import CaptureSettings, ClipInputs
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.audio.speaker import RecordingSpeaker
@@ -290,7 +291,7 @@ def test_live_view_shows_the_running_figures() -> None:
     from voice_coach.pipeline import LiveStats
     from voice_coach.timed import Word
 
-    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate("so I called the customer back".split()))
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(["so", "I", "called", "the", "customer", "back"]))
     text = _render(LiveStats(elapsed_s=83.4, speaking=True, speech_started=True, silence_s=0.0, words=words,
                              wpm=171.6, filler_count=2, pending_s=2.3), title="Question 2 of 5")
     assert "Question 2 of 5" in text and "01:23" in text and "speaking" in text

@@ -9,6 +9,7 @@ Whatever was captured stays in the LiveAnalyzer, whatever the reason.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import sys
@@ -134,10 +135,8 @@ def capture_answer(
     except DeviceError as exc:
         reason, error = DEVICE_LOST, str(exc)
     ended_at = time.monotonic()
-    try:
+    with contextlib.suppress(Exception):  # a vanished device may fail to close; the answer is what matters
         source.close()
-    except Exception:  # noqa: BLE001 - a vanished device may fail to close; the answer is what matters
-        pass
     return Capture(reason or SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
 
 
@@ -173,7 +172,7 @@ class EnterKey:
                 return
             self.pressed.set()
 
-    def __enter__(self) -> EnterKey:
+    def __enter__(self) -> EnterKey:  # noqa: PYI034 - typing.Self needs Python 3.11
         if self.enabled:
             try:
                 import termios
@@ -212,7 +211,7 @@ class StopRequest:
         if source is not None:
             source.close()
 
-    def __enter__(self) -> StopRequest:
+    def __enter__(self) -> StopRequest:  # noqa: PYI034 - typing.Self needs Python 3.11
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._handle)
         return self

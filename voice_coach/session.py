@@ -18,10 +18,28 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from voice_coach.analysis.feedback import (AnswerRecap, Feedback, SessionRecap, answer_feedback, count_words,
-                                           followup_feedback, summarize_session)
-from voice_coach.answer_capture import (DEVICE_LOST, INTERRUPTED, NO_ANSWER, REPEAT_REQUEST, AnswerInputs, Capture,
-                                        CaptureSettings, EnterKey, StopRequest, capture_answer, is_repeat_request)
+from voice_coach.analysis.feedback import (
+    AnswerRecap,
+    Feedback,
+    SessionRecap,
+    answer_feedback,
+    count_words,
+    followup_feedback,
+    summarize_session,
+)
+from voice_coach.answer_capture import (
+    DEVICE_LOST,
+    INTERRUPTED,
+    NO_ANSWER,
+    REPEAT_REQUEST,
+    AnswerInputs,
+    Capture,
+    CaptureSettings,
+    EnterKey,
+    StopRequest,
+    capture_answer,
+    is_repeat_request,
+)
 from voice_coach.bank import PROMPTS_DIR, Question
 from voice_coach.errors import DeviceError, VoiceCoachError
 from voice_coach.interfaces import Speaker, Transcriber
@@ -32,6 +50,8 @@ DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
 LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "next_question": ("question",),
                "last_question": ("question",), "repeat_offer": (), "repeat_question": ("question",),
                "move_on": (), "followup": ("probe",), "closing": ()}
+DEFAULT_ANALYSIS = AnalysisSettings()
+DEFAULT_CAPTURE = CaptureSettings()
 FOLLOWUP_LENGTH_S = (10.0, 60.0)
 """A follow-up answer supplies one missing part: a sentence or a few, not a whole story."""
 ENDED = {"enter": "you pressed Enter", "silence": "silence after speech", "max_length": "maximum length reached",
@@ -189,8 +209,8 @@ class Interview:
 
     def __init__(self, questions: Sequence[Question], inputs: AnswerInputs, speaker: Speaker,
                  transcriber: Transcriber | ModelLoader, *, console: Any, store: Any = None,
-                 analysis: AnalysisSettings = AnalysisSettings(), use_question_length: bool = True,
-                 capture: CaptureSettings = CaptureSettings(), lines: InterviewerLines | None = None,
+                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, use_question_length: bool = True,
+                 capture: CaptureSettings = DEFAULT_CAPTURE, lines: InterviewerLines | None = None,
                  kind: str = "practice", bank_label: str | None = None, role: str = "customer service",
                  session_settings: dict | None = None, echo: bool = False, enter: EnterKey | None = None,
                  show_live: bool | None = None, seed: int | None = None) -> None:
@@ -309,7 +329,7 @@ class Interview:
     def settings_for(self, q: Question, followup: bool) -> AnalysisSettings:
         if followup:
             return replace(self.analysis, expect_star=False, length_band_s=FOLLOWUP_LENGTH_S)
-        band = tuple(q.target_s) if self.use_question_length else self.analysis.length_band_s
+        band = (q.target_s[0], q.target_s[1]) if self.use_question_length else self.analysis.length_band_s
         return replace(self.analysis, expect_star=q.star, length_band_s=band)
 
     def _listen(self, q: Question, purpose: str, title: str, reply: bool = False,
@@ -317,7 +337,11 @@ class Interview:
         from rich.live import Live
 
         from voice_coach.pipeline import LiveAnalyzer
-        from voice_coach.views.live_view import REFRESH_PER_SECOND, LiveViewSettings, render_live
+        from voice_coach.views.live_view import (
+            REFRESH_PER_SECOND,
+            LiveViewSettings,
+            render_live,
+        )
 
         source = self.inputs.open(q.id, purpose)
         if source is None:
@@ -369,7 +393,7 @@ class Interview:
             fb = followup_feedback(data, probe[0])
         else:
             fb = answer_feedback(data, star_expected=q.star)
-        spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if data.get("no_speech") else "")
+        spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if data.get("no_speech") and probe is None else "")
         ttf = None
         if cap.reason not in (INTERRUPTED, DEVICE_LOST) and not self.stop.event.is_set():
             ttf = round(self.voice.start(spoken) - cap.ended_at, 3)

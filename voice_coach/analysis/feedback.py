@@ -280,8 +280,8 @@ def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
     focus = fix_kinds.most_common(1)[0][0] if fix_kinds else None
     best = next((k for k, _ in strength_kinds.most_common() if k != focus), None)
 
-    spoken = [f"That's all my questions. You answered {count_words(len(spoke), 'question')}, "
-              f"with about {_seconds(minutes * 60)} of talking."]
+    spoken = [(f"That's all my questions. You answered {count_words(len(spoke), 'question')}, "
+               f"with about {_seconds(minutes * 60)} of talking.")]
     if wpm:
         spoken.append(f"Your average pace was about {_about_wpm(wpm)} words a minute, "
                       f"with {count_words(fillers, 'filler')} and {count_words(dead, 'long silence')}.")

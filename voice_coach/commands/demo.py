@@ -9,8 +9,11 @@ silence that makes the interviewer offer to repeat the question, and a short clo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 DEMO_VOICE = "en-us"
 DEMO_RATE_WPM = {"shouting-caller": 150}
@@ -37,8 +40,8 @@ def _scripts() -> dict[tuple[str, str], list[Any]]:
             "My job was to calm him down and get him back online before his shop opened again.",
             "First I let him explain everything without interrupting him.",
             Filler("um"),
-            "Then I ran a line test while he was still on the phone, found a fault at the exchange, "
-            "and booked an engineer for the next morning.",
+            ("Then I ran a line test while he was still on the phone, found a fault at the exchange, "
+             "and booked an engineer for the next morning."),
             "I also gave him my direct number so he would not have to start again with someone new.",
         ],
         ("hardest-customer", "followup"): [
@@ -50,8 +53,8 @@ def _scripts() -> dict[tuple[str, str], list[Any]]:
         ("shouting-caller", "repeat"): [
             "I would let the caller finish first, because interrupting an angry person only makes it worse.",
             "Then I would say that a week is a long time to wait, and that I am going to find out what happened.", 1.5,
-            "I would check the tracking while they are on the line, tell them exactly what I see, "
-            "and agree on the next step and a time when I will call them back.",
+            ("I would check the tracking while they are on the line, tell them exactly what I see, "
+             "and agree on the next step and a time when I will call them back."),
         ],
         ("questions-for-us", "answer"): [
             "Yes, thank you. What do the first few weeks of training look like, and how does the team measure a good call?",
@@ -102,10 +105,8 @@ class _HeardSource:
         return self._source.blocks()
 
     def _play(self, play: Any, rate: int) -> None:
-        try:
+        with contextlib.suppress(Exception):  # hearing the candidate is a bonus; the analysis does not depend on it
             play(self._samples, rate)
-        except Exception:  # noqa: BLE001 - hearing the candidate is a bonus; the analysis does not depend on it
-            pass
 
     def close(self) -> None:
         self._source.close()
@@ -161,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     inputs = build_inputs(realtime=not args.fast, speaker=speaker if spoken else None)
     temporary = None if (args.home or args.save) else tempfile.TemporaryDirectory(prefix="voice-coach-demo-")
-    home = args.home or (temporary.name if temporary else None)
+    home = Path(args.home) if args.home else Path(temporary.name) if temporary else None
     console.print("[bold]Demo:[/] a simulated candidate answers four questions. "
                   + ("Nothing is waited for (--fast)." if args.fast else "It runs at speaking pace, about three minutes."))
     try:
