@@ -99,13 +99,19 @@ class ProbeMemo:
         self._recording = recording
         self._seen: list[tuple[Span, str]] = []
         self._lock = threading.Lock()
+        self.settled_before_s: float | None = None
+        """Once the answer is over: islands before this time were judged while the candidate spoke.
+        One the worker never asked about (its edges moved a little in the final analysis) keeps its
+        acoustic verdict instead of costing a Whisper pass while the candidate waits."""
 
     def __call__(self, span: Span) -> str:
         with self._lock:
             for seen, text in self._seen:
                 overlap = min(seen.end, span.end) - max(seen.start, span.start)
-                if overlap >= 0.6 * max(seen.duration, span.duration):
+                if overlap >= 0.5 * max(seen.duration, span.duration):
                     return text
+            if self.settled_before_s is not None and span.end <= self.settled_before_s:
+                return ""
         clip = self._recording.float32(int(span.start * SAMPLE_RATE), int(span.end * SAMPLE_RATE))
         text = self._transcriber.probe(clip)
         with self._lock:
@@ -153,6 +159,7 @@ class LiveAnalyzer:
         self._hesitations = 0
         self._lock = threading.Lock()
         self._next = 0  # first sample not yet sent to transcription
+        self._last_stretch_start = 0
         self._error: BaseException | None = None
         self._queue: queue.Queue[tuple[int, int] | None] | None = None
         self._worker: threading.Thread | None = None
@@ -212,6 +219,7 @@ class LiveAnalyzer:
 
     def _dispatch(self, end: int) -> None:
         start = self._stretch_start()
+        self._last_stretch_start = start
         self._next = end
         if self._queue is not None:
             self._queue.put((start, end))
@@ -286,6 +294,8 @@ class LiveAnalyzer:
             self._worker.join()
         if self._error is not None:
             raise self._error
+        if self._probe is not None:
+            self._probe.settled_before_s = self._last_stretch_start / SAMPLE_RATE
         self.recording.consolidate()
         samples = self.recording.float32()
         return analyze_answer(samples, t.probs, self._words, self.settings, self._model_name, source, self._probe)
