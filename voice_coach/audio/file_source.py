@@ -9,6 +9,7 @@ with `realtime=False` blocks come as fast as the consumer takes them, with ident
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from voice_coach.timed import SAMPLE_RATE
 
 
-class _PacedSource:
+class _PacedSource(ABC):
     """Shared pacing and closing for the sources below."""
 
     def __init__(self, realtime: bool, block_s: float) -> None:
@@ -29,8 +30,9 @@ class _PacedSource:
         self.block_samples = max(1, round(block_s * SAMPLE_RATE))
         self._closed = threading.Event()
 
+    @abstractmethod
     def _raw_blocks(self) -> Iterator[np.ndarray]:
-        raise NotImplementedError
+        """The audio as 16 kHz float32 blocks, as fast as it can be read (pacing is added by `blocks`)."""
 
     def blocks(self) -> Iterator[np.ndarray]:
         """Yield float32 16 kHz blocks of `block_samples` (the last may be shorter) until done or closed."""

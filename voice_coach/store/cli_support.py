@@ -8,6 +8,7 @@ import re
 import time
 from pathlib import Path
 
+from voice_coach.store.audio_files import write_private_file
 from voice_coach.store.errors import StoreError, describe_os_error
 from voice_coach.store.paths import ENV_HOME
 
@@ -72,20 +73,7 @@ def write_private(path: Path, data: str | bytes) -> None:
     path = path.expanduser()
     if path.is_dir():
         raise StoreError(f"{path} is a folder; give a file name")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        write_private_file(path, payload)
     except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
         raise StoreError(f"cannot write {path}: {describe_os_error(exc)}") from exc
