@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import io
 import os
 import random
 import sqlite3
 import stat
+import tracemalloc
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from voice_coach.store import Store, StoreError, db
+from voice_coach.store.audio_files import BLOCK_FRAMES, write_answer_audio
 from voice_coach.store.paths import DB_NAME
 from voice_coach.store.records import metrics_from_analysis
 from voice_coach.store.synthetic import synthetic_analysis
@@ -22,6 +28,12 @@ QUESTION = {"id": "b01", "category": "behavioral", "kind": "behavioral", "text":
 def tone(seconds: float, rate: int = 16000, freq: float = 220.0) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     return (0.4 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def voice_like(seconds: float, seed: int, rate: int = 16000) -> np.ndarray:
+    """A 180 Hz tone plus seeded noise (float64, about +-0.5): FLAC has real work to do on it."""
+    t = np.arange(int(seconds * rate)) / rate
+    return 0.35 * np.sin(2 * np.pi * 180.0 * t) + np.random.default_rng(seed).normal(0.0, 0.05, t.shape[0])
 
 
 def save(store: Store, session: str, seed: int = 0, **kw) -> int:
@@ -304,3 +316,96 @@ def test_interrupt_mid_save_leaves_the_store_usable(store, monkeypatch):
     assert save(store, sid, 3) == 2
     store.finish_session(sid, complete=False)
     assert store.sessions()[0].answers == 2
+
+
+def _stored(store: Store, sid: str, audio: np.ndarray) -> tuple:
+    store.save_answer(sid, question=QUESTION, audio=audio, sample_rate=16000,
+                      analysis=synthetic_analysis(random.Random(5)), feedback="")  # fmt: skip
+    rec = store.answers(sid)[-1]
+    return rec, rec.audio_path.read_bytes()
+
+
+def test_int16_answer_is_stored_bit_exactly_across_blocks(store):
+    sid = store.start_session(bank=None, model="m", settings={})
+    pcm = np.rint(voice_like(2.5 * BLOCK_FRAMES / 16000, seed=11) * 32767).astype(np.int16)
+    pcm[[0, 1, BLOCK_FRAMES - 1, BLOCK_FRAMES, len(pcm) - 1]] = [-32768, 32767, -32768, 32767, -1]  # full scale, edges
+    rec, data = _stored(store, sid, pcm)
+    back, rate = sf.read(io.BytesIO(data), dtype="int16")
+    assert rate == 16000 and rec.audio_frames == len(pcm) == len(back)
+    assert np.array_equal(back, pcm)
+    assert hashlib.sha256(data).hexdigest() == rec.audio_sha256
+    samples, _ = store.read_audio(rec)  # the review path: float32, x / 32768
+    assert np.array_equal(samples, pcm.astype(np.float32) / 32768)
+    stereo = np.stack([pcm, pcm[::-1]], axis=1)  # first channel kept, read through a strided view
+    rec2, data2 = _stored(store, sid, stereo)
+    assert np.array_equal(sf.read(io.BytesIO(data2), dtype="int16")[0], pcm)
+    assert data2 == data and rec2.audio_sha256 == rec.audio_sha256
+
+
+def test_float_answer_round_trips_and_matches_a_whole_array_encoding(store):
+    sid = store.start_session(bank=None, model="m", settings={})
+    signal = voice_like(2.5 * BLOCK_FRAMES / 16000, seed=12)
+    signal[[3, BLOCK_FRAMES - 1, BLOCK_FRAMES]] = [1.7, -3.0, 1.2]  # out of range, on a block edge
+    signal[[10, BLOCK_FRAMES + 1]] = [np.nan, np.inf]
+    expected = np.nan_to_num(np.clip(signal.astype(np.float32), -1.0, 1.0))
+    for audio in (signal.astype(np.float32), signal, np.stack([signal, np.zeros_like(signal)], axis=1)):
+        rec, data = _stored(store, sid, audio)
+        assert hashlib.sha256(data).hexdigest() == rec.audio_sha256 and rec.audio_frames == len(signal)
+        pcm = sf.read(io.BytesIO(data), dtype="int16")[0]
+        # libsndfile stores round(x * 32768) clipped to int16: within half a step, a whole one at +1.0
+        assert np.max(np.abs(pcm / 32768 - expected)) <= 1 / 32768 < 1 / 32767
+        assert np.max(np.abs(pcm / 32768 - expected)[np.abs(expected) < 0.999]) <= 0.5 / 32768
+        assert (pcm[10], pcm[3], pcm[BLOCK_FRAMES - 1], pcm[BLOCK_FRAMES + 1]) == (0, 32767, -32768, 32767)
+        whole = io.BytesIO()
+        sf.write(whole, expected, 16000, format="FLAC", subtype="PCM_16")
+        assert data == whole.getvalue()  # blocks change nothing in the file
+        samples, _ = store.read_audio(rec)
+        assert np.max(np.abs(samples - expected)) < 1.5 / 32768
+
+
+@pytest.mark.parametrize("dtype", ["int16", "float32", "float64"])
+def test_saving_audio_allocates_a_block_not_a_copy_of_the_answer(tmp_path, dtype):
+    signal = voice_like(180.0, seed=13)
+    audio = np.rint(signal * 32767).astype(np.int16) if dtype == "int16" else signal.astype(dtype)
+    write_answer_audio(tmp_path, "warm.flac", audio[:16000], 16000)
+    tracemalloc.start()
+    try:
+        written = write_answer_audio(tmp_path, "long.flac", audio, 16000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert written.frames == len(audio) and written.path.stat().st_size > 2_000_000
+    assert hashlib.sha256(written.path.read_bytes()).hexdigest() == written.sha256
+    assert peak < 1 << 20, (peak, audio.nbytes)  # the answer is 5.5-23 MB; whole-array encoding took ~4x that
+
+
+@pytest.mark.parametrize("rate", [0, -8000, 0.5, 700_000])
+def test_bad_sample_rate_is_one_line_and_writes_nothing(store, rate):
+    sid = store.start_session(bank=None, model="m", settings={})
+    with pytest.raises(StoreError, match=f"cannot save audio with a sample rate of {rate} Hz"):
+        store.save_answer(sid, question=QUESTION, audio=tone(0.5).astype(np.float32), sample_rate=rate,
+                          analysis=synthetic_analysis(random.Random(1)), feedback="")  # fmt: skip
+    assert store.answers(sid) == [] and list(store.audio_root.rglob("*.flac*")) == []
+
+
+@pytest.mark.parametrize("fail_after", [0, 3, -2, -1])
+def test_full_disk_while_encoding_says_so_and_leaves_no_temporary_file(tmp_path, monkeypatch, fail_after):
+    audio = np.rint(voice_like(12.0, seed=14) * 32767).astype(np.int16)
+    real_write = os.write
+    writes: list[int] = []
+    monkeypatch.setattr(os, "write", lambda fd, data: writes.append(len(data)) or real_write(fd, data))
+    write_answer_audio(tmp_path, "count.flac", audio, 16000)
+    limit = fail_after % len(writes)  # -1: only the last write (at close) fails
+
+    def full(fd: int, data: bytes) -> int:
+        nonlocal limit
+        if limit <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        limit -= 1
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(StoreError, match="disk is full") as err:
+        write_answer_audio(tmp_path, "full.flac", audio, 16000)
+    assert "\n" not in str(err.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["count.flac"]

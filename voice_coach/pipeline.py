@@ -9,7 +9,6 @@ answer. This is the one module that makes a thread.
 
 from __future__ import annotations
 
-import bisect
 import queue
 import threading
 from dataclasses import dataclass
@@ -37,6 +36,10 @@ FILE_STRETCH_S = (15.0, 28.0)
 """A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
 LEAD_PAD_S = 0.25
 PROMPT_WORDS = 40
+EARLY_SILENCE_S = 0.2
+"""Live: a silence this long lets an idle worker transcribe the open stretch early, in case the answer ends here."""
+EARLY_MIN_S = 1.0
+"""Live: the open stretch holds at least this much audio before it is transcribed early."""
 
 
 def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bool:
@@ -50,22 +53,33 @@ def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bo
 class Recording:
     """The answer's audio as 16-bit PCM: half the memory of float32, ample for analysis (96 dB).
 
-    Blocks are kept as they came; a slice touches only the blocks it needs, so the worker can read a
-    stretch while the microphone keeps appending, without ever copying the whole answer.
+    Samples go into fixed chunks of about 33 s, so appending never copies what is there and a slice
+    inside one chunk is a view: the worker reads a stretch while the microphone keeps appending.
+    Chunks are large enough to be given back to the system one by one when they are joined.
     """
 
+    CHUNK = 1 << 19
+
     def __init__(self) -> None:
-        self._blocks: list[np.ndarray] = []
-        self._starts: list[int] = []
+        self._chunks: list[np.ndarray] = []
+        self._joined: np.ndarray | None = None
         self._lock = threading.Lock()
         self.length = 0
 
     def append(self, block: np.ndarray) -> None:
         pcm = np.clip(np.round(block * 32767.0), -32768, 32767).astype(np.int16)
         with self._lock:
-            self._blocks.append(pcm)
-            self._starts.append(self.length)
-            self.length += len(pcm)
+            if self._joined is not None:
+                raise RuntimeError("the recording was joined: capture is over")
+            done = 0
+            while done < len(pcm):
+                used = self.length % self.CHUNK
+                if used == 0:
+                    self._chunks.append(np.empty(self.CHUNK, dtype=np.int16))
+                take = min(self.CHUNK - used, len(pcm) - done)
+                self._chunks[-1][used : used + take] = pcm[done : done + take]
+                done += take
+                self.length += take
 
     def int16(self, start: int = 0, end: int | None = None) -> np.ndarray:
         with self._lock:
@@ -73,22 +87,30 @@ class Recording:
             start = max(0, start)
             if end <= start:
                 return np.zeros(0, dtype=np.int16)
-            first = bisect.bisect_right(self._starts, start) - 1
-            last = bisect.bisect_left(self._starts, end)
-            pieces = self._blocks[first:last]
-            offset = self._starts[first]
-        joined = np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
-        return joined[start - offset : end - offset]
+            if self._joined is not None:
+                return self._joined[start:end]
+            first, last = start // self.CHUNK, (end - 1) // self.CHUNK
+            offset = first * self.CHUNK
+            if first == last:
+                return self._chunks[first][start - offset : end - offset]
+            pieces = self._chunks[first : last + 1]
+        return np.concatenate(pieces)[start - offset : end - offset]
 
     def float32(self, start: int = 0, end: int | None = None) -> np.ndarray:
         return self.int16(start, end).astype(np.float32) / 32768.0
 
     def consolidate(self) -> None:
-        """Join the blocks into one array once capture is over, freeing the pieces (no second copy kept)."""
+        """Join the chunks into one array once capture is over, freeing each as it is copied (no second copy)."""
         with self._lock:
-            if len(self._blocks) > 1:
-                joined = np.concatenate(self._blocks)
-                self._blocks, self._starts = [joined], [0]
+            if self._joined is not None:
+                return
+            joined = np.empty(self.length, dtype=np.int16)
+            chunks, self._chunks = self._chunks, []
+            for k in range(len(chunks)):
+                a = k * self.CHUNK
+                joined[a : min(a + self.CHUNK, self.length)] = chunks[k][: min(self.CHUNK, self.length - a)]
+                chunks[k] = joined[:0]  # this chunk is freed now, not after the loop
+            self._joined = joined
 
 
 class ProbeMemo:
@@ -117,6 +139,17 @@ class ProbeMemo:
         with self._lock:
             self._seen.append((span, text))
         return text
+
+
+@dataclass(frozen=True)
+class EarlyText:
+    """The open stretch transcribed before it closed: kept if no speech follows, or as the head of the last stretch."""
+
+    start: int
+    end: int
+    """First sample after it: in the silence that followed the speech it holds."""
+    prompt: str | None
+    words: tuple[Word, ...]
 
 
 @dataclass(frozen=True)
@@ -160,8 +193,11 @@ class LiveAnalyzer:
         self._lock = threading.Lock()
         self._next = 0  # first sample not yet sent to transcription
         self._last_stretch_start = 0
+        self._early: EarlyText | None = None
+        self._early_speech_end = 0  # speech end (samples) the last early job covered, so each pause asks once
+        self._next_committed = 0  # end of the last stretch the worker took for good
         self._error: BaseException | None = None
-        self._queue: queue.Queue[tuple[int, int] | None] | None = None
+        self._queue: queue.Queue[tuple[str, int, int] | None] | None = None
         self._worker: threading.Thread | None = None
         if background:
             self._queue = queue.Queue()
@@ -175,6 +211,28 @@ class LiveAnalyzer:
         cut = self._cut_point()
         if cut is not None:
             self._dispatch(cut)
+        elif self._queue is not None:
+            self._maybe_early()
+
+    def _maybe_early(self) -> None:
+        """At a short silence, with the worker idle, transcribe the open stretch now.
+
+        If the answer ends in this silence (Enter, or the end-of-answer silence), that text is
+        already there; if speech goes on, only the audio after this point is left at the end.
+        The worker has the spare time: it keeps up with real time several times over.
+        """
+        t = self.tracker
+        assert self._queue is not None
+        if t.speaking or t.last_speech_frame is None or t.silence_s() < EARLY_SILENCE_S:
+            return
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        if speech_end <= max(self._next, self._early_speech_end) or self._queue.unfinished_tasks:
+            return
+        start = self._stretch_start()
+        if (speech_end - start) / SAMPLE_RATE < EARLY_MIN_S:
+            return
+        self._early_speech_end = speech_end
+        self._queue.put(("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE))))
 
     def _cut_point(self) -> int | None:
         t = self.tracker
@@ -217,14 +275,14 @@ class LiveAnalyzer:
             best = lo + int(np.argmin(probs[lo:]))
         return (best + 1) * FRAME_SAMPLES
 
-    def _dispatch(self, end: int) -> None:
+    def _dispatch(self, end: int, final: bool = False) -> None:
         start = self._stretch_start()
         self._last_stretch_start = start
         self._next = end
         if self._queue is not None:
-            self._queue.put((start, end))
+            self._queue.put(("final" if final else "stretch", start, end))
         else:
-            self._transcribe(start, end)
+            self._transcribe(start, end, final)
 
     def _work(self) -> None:
         assert self._queue is not None
@@ -233,33 +291,91 @@ class LiveAnalyzer:
             if job is None:
                 self._queue.task_done()
                 return
+            kind, start, end = job
             try:
-                self._transcribe(*job)
+                if kind == "early":
+                    self._transcribe_early(start, end)
+                else:
+                    self._transcribe(start, end, final=kind == "final")
             except BaseException as exc:  # noqa: BLE001 - surfaced by finish()
                 self._error = exc
             finally:
                 self._queue.task_done()
 
-    def _transcribe(self, start: int, end: int) -> None:
-        samples = self.recording.float32(start, end)
+    def _prompt(self) -> str | None:
         with self._lock:
-            prompt = " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
-        words = list(self._transcriber.transcribe(samples, offset_s=start / SAMPLE_RATE, prompt=prompt))
+            return " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
+
+    def _whisper(self, start: int, end: int, prompt: str | None) -> list[Word]:
+        """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
+        words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
+                                                  prompt=prompt))
         probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         pad = start % FRAME_SAMPLES
         islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
-        shift = (start - pad) / SAMPLE_RATE
-        words = [w for w in words if _heard(w, islands, shift)]
-        local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
+        return [w for w in words if _heard(w, islands, (start - pad) / SAMPLE_RATE)]
+
+    def _speech_after(self, sample: int, end: int) -> bool:
+        probs = self.tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        return any(p >= SPEECH_ON for p in probs)
+
+    def _transcribe_early(self, start: int, end: int) -> None:
+        if start < self._next_committed:
+            return  # the stretch was closed meanwhile and is queued for good
+        prompt = self._prompt()
+        words = self._whisper(start, end, prompt)
+        self._early = EarlyText(start, end, prompt, tuple(words))
+        self._count_hesitations(start, end, words)  # asks the probes now, while the worker is idle; nothing counted
+
+    def _transcribe(self, start: int, end: int, final: bool = False) -> None:
+        """One closed stretch. Early text of it is reused when nothing was said after it; at the end
+        of the answer it is reused as the head, and only the audio after it is transcribed."""
+        self._next_committed = end
+        prompt = self._prompt()
+        early, self._early = self._early, None
+        if early is not None and (early.start != start or early.prompt != prompt or early.end > end):
+            early = None
+        if early is not None and not self._speech_after(early.end, end):
+            words = list(early.words)
+        elif early is not None and final:
+            head = list(early.words)
+            words = head + self._whisper(self._tail_start(early.end, end), end, self._join_prompt(prompt, head))
+        else:
+            words = self._whisper(start, end, prompt)
+        if not final:
+            found = self._count_hesitations(start, end, words)
+        else:
+            found = 0  # the final analysis finds them; no probe while the candidate waits
+        with self._lock:
+            self._words.extend(words)
+            self._hesitations += found
+        if self._on_words and words:
+            self._on_words(words)
+
+    @staticmethod
+    def _join_prompt(prompt: str | None, head: list[Word]) -> str | None:
+        tokens = [*(prompt or "").split(), *(w.text for w in head)]
+        return " ".join(tokens[-PROMPT_WORDS:]) or None
+
+    def _tail_start(self, after: int, end: int) -> int:
+        """Just before the first speech after `after` (the early text's end), as a stretch starts."""
+        frame0 = after // FRAME_SAMPLES
+        above = np.flatnonzero(np.asarray(self.tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
+        first = (frame0 + int(above[0])) * FRAME_SAMPLES if len(above) else after
+        return max(after, first - int(LEAD_PAD_S * SAMPLE_RATE))
+
+    def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
+        """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
+        pad = start % FRAME_SAMPLES
+        probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         chunk = self.recording.float32(start - pad, end)
+        islands = speech_spans(chunk, probs) if probs else []
+        shift = (start - pad) / SAMPLE_RATE
+        local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
         probe = self._probe
         local_probe = (lambda sp: probe(Span(sp.start + shift, sp.end + shift))) if probe else None
         found, _ = find_hesitations(local, split_islands(chunk, islands), chunk, local_probe)
-        with self._lock:
-            self._words.extend(words)
-            self._hesitations += sum(1 for f in found)
-        if self._on_words and words:
-            self._on_words(words)
+        return len(found)
 
     # -- reading -------------------------------------------------------------------------------
     def stats(self) -> LiveStats:
@@ -288,15 +404,15 @@ class LiveAnalyzer:
         """Transcribe what is left, wait for the worker, and analyse the whole answer."""
         t = self.tracker
         if t.last_speech_frame is not None and (t.last_speech_frame + 1) * FRAME_SAMPLES > self._next:
-            self._dispatch(self.recording.length)
+            self._dispatch(self.recording.length, final=True)
         if self._queue is not None and self._worker is not None:
             self._queue.put(None)
             self._worker.join()
         if self._error is not None:
             raise self._error
-        if self._probe is not None:
-            self._probe.settled_before_s = self._last_stretch_start / SAMPLE_RATE
+        if self._probe is not None:  # live: every island was judged while the candidate spoke, or keeps its sound's verdict
+            self._probe.settled_before_s = float("inf") if self._worker is not None else self._last_stretch_start / SAMPLE_RATE
         self.recording.consolidate()
-        samples = self.recording.float32()
+        samples = self.recording.int16()  # no float copy of the whole answer: half the memory, and saved as it is
         return analyze_answer(samples, t.probs, self._words, self.settings, self._model_name, source, self._probe)
 

@@ -35,7 +35,7 @@ class AnswerAnalysis:
     model: str = ""
     source: str = ""
     samples: np.ndarray | None = field(default=None, repr=False, compare=False)
-    """The 16 kHz audio, kept for saving; not part of the JSON."""
+    """The 16 kHz audio (16-bit PCM from the live path), kept for saving; not part of the JSON."""
 
     @property
     def no_speech(self) -> bool:
@@ -75,6 +75,7 @@ def speech_spans(samples: np.ndarray, vad_probs: Sequence[float]) -> list[Span]:
 
 def analyze_answer(
     samples: np.ndarray,
+    # float in [-1, 1] or 16-bit PCM: every measure here is a level in dBFS or a ratio, so both read the same
     vad_probs: Sequence[float],
     words: Sequence[Word],
     settings: AnalysisSettings = AnalysisSettings(),
