@@ -8,6 +8,7 @@ taken from os.wait4. The output is checked against the truth: duration, words, p
   .venv/bin/python bench/memory_30min.py              # the CLI in a fresh process
   .venv/bin/python bench/memory_30min.py --profile    # in-process: RSS against audio position,
                                                       # and the largest Python allocations (tracemalloc)
+  .venv/bin/python bench/memory_30min.py --session    # a whole practice session with it as the answer
   options: --minutes 30  --model base
 """
 
@@ -135,11 +136,48 @@ def profile(wav: Path, model: str | None) -> None:
             print(f"  {stat.size / 2**20:7.1f} MB  {chain}")
 
 
+def session(wav: Path, truth: dict, model: str | None) -> int:
+    """A whole practice session (model load, greeting, the answer streamed through the live path with its
+    worker, feedback, saving to the store, summary) whose one answer is the recording, in a fresh process."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        answers = Path(tmp) / "answers"
+        answers.mkdir()
+        (answers / "01.wav").symlink_to(wav.resolve())
+        cmd = CLI + ["practice", "--answers", str(answers), "--fast", "--quiet", "--count", "1",
+                     "--max-answer", str(truth["duration_s"] + 60), "--home", str(Path(tmp) / "home")]
+        cmd += ["--model", model] if model else []
+        run = run_child(cmd, sample_s=0.25)
+        if run.code != 0:
+            print(f"practice failed ({run.code}): {(run.stdout + run.stderr).strip()[-800:]}")
+            return 1
+        from voice_coach.store import Store
+
+        with Store.open(Path(tmp) / "home", readonly=True) as store:
+            sid = store.sessions()[0].id
+            data = store.answers(sid)[0].analysis
+    peak = run.peak_kib / 1024
+    print("\n| figure | value |\n|---|---|")
+    print(f"| peak RSS of the whole session (wait4) | {peak:.0f} MB (target <= {TARGET_MB} MB: "
+          f"{'met' if peak <= TARGET_MB else 'MISSED'}) |")
+    print(f"| wall time | {run.wall_s:.0f} s |")
+    print(f"| load average after | {os.getloadavg()[0]:.2f} |")
+    step = max(1, len(run.rss_samples) // 10)
+    print("\nRSS over time (s:MB): " + ", ".join(f"{t:.0f}s:{kib / 1024:.0f}" for t, kib in run.rss_samples[::step]))
+    print("\n| output check (the saved answer) | got | truth | tolerance | |\n|---|---|---|---|---|")
+    for line in sanity(data, truth):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--minutes", type=float, default=30.0)
     ap.add_argument("--model", default=None)
     ap.add_argument("--profile", action="store_true", help="in-process RSS against audio position, and tracemalloc")
+    ap.add_argument("--session", action="store_true",
+                    help="a whole `voice-coach practice` session with the recording as its one answer, instead of analyze")
     args = ap.parse_args(argv)
     print(machine_line())
     wav, truth = build_recording(args.minutes)
@@ -148,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile(wav, args.model)
         return 0
+    if args.session:
+        return session(wav, truth, args.model)
     cmd = CLI + ["analyze", "--json"] + (["--model", args.model] if args.model else []) + [str(wav)]
     run = run_child(cmd, sample_s=0.25)
     wall, peak, samples = run.wall_s, run.peak_kib, run.rss_samples

@@ -42,7 +42,7 @@ BLOCK_S = 0.1
 
 
 class ScriptTranscriber:
-    """A fake Whisper: the words of the current script's speech pieces that lie in the stretch, spread over each piece."""
+    """A fake Whisper: the words of the current script's speech pieces, spread evenly over each piece, that lie in the clip."""
 
     name = "fake-script"
 
@@ -61,13 +61,14 @@ class ScriptTranscriber:
         end_s = offset_s + len(samples) / SAMPLE_RATE
         words: list[Word] = []
         for piece in self.answer.pieces:
-            mid = (piece.start + piece.end) / 2
-            if piece.kind != "speech" or not offset_s <= mid < end_s:
+            if piece.kind != "speech":
                 continue
             tokens = piece.text.split()
             step = (piece.end - piece.start) / len(tokens)
             for i, tok in enumerate(tokens):
-                words.append(Word(tok, round(piece.start + i * step, 3), round(piece.start + (i + 1) * step - 0.02, 3)))
+                start, end = piece.start + i * step, piece.start + (i + 1) * step - 0.02
+                if offset_s <= (start + end) / 2 < end_s:  # as Whisper hears only the words said inside the clip
+                    words.append(Word(tok, round(start, 3), round(end, 3)))
         return words
 
 

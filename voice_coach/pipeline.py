@@ -9,6 +9,7 @@ answer. This is the one module that makes a thread.
 
 from __future__ import annotations
 
+import mmap
 import queue
 import threading
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer, speech_s
 from voice_coach.analysis.hesitations import find_hesitations
 from voice_coach.analysis.speech_spans import split_islands
 from voice_coach.analysis.lexical_fillers import is_non_lexical, lexical_filler_spans
+from voice_coach.heap import release_free_memory
 from voice_coach.interfaces import Transcriber
 from voice_coach.settings import AnalysisSettings
 from voice_coach.timed import SAMPLE_RATE, Span, Word
@@ -36,8 +38,9 @@ FILE_STRETCH_S = (15.0, 28.0)
 """A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
 LEAD_PAD_S = 0.25
 PROMPT_WORDS = 40
-EARLY_SILENCE_S = 0.2
-"""Live: a silence this long lets an idle worker transcribe the open stretch early, in case the answer ends here."""
+EARLY_SILENCE_S = 0.1
+"""Live: voice activity off this long (a gap between words or sentences) lets an idle worker transcribe
+the open stretch early, in case the answer ends here."""
 EARLY_MIN_S = 1.0
 """Live: the open stretch holds at least this much audio before it is transcribed early."""
 
@@ -55,7 +58,9 @@ class Recording:
 
     Samples go into fixed chunks of about 33 s, so appending never copies what is there and a slice
     inside one chunk is a view: the worker reads a stretch while the microphone keeps appending.
-    Chunks are large enough to be given back to the system one by one when they are joined.
+    Each chunk is its own anonymous memory map, so joining them at the end gives each one back to
+    the system as it is copied (a heap allocation would stay in the process): a 30-minute answer
+    never exists twice.
     """
 
     CHUNK = 1 << 19
@@ -75,7 +80,7 @@ class Recording:
             while done < len(pcm):
                 used = self.length % self.CHUNK
                 if used == 0:
-                    self._chunks.append(np.empty(self.CHUNK, dtype=np.int16))
+                    self._chunks.append(np.frombuffer(mmap.mmap(-1, 2 * self.CHUNK), dtype=np.int16))
                 take = min(self.CHUNK - used, len(pcm) - done)
                 self._chunks[-1][used : used + take] = pcm[done : done + take]
                 done += take
@@ -326,6 +331,7 @@ class LiveAnalyzer:
         words = self._whisper(start, end, prompt)
         self._early = EarlyText(start, end, prompt, tuple(words))
         self._count_hesitations(start, end, words)  # asks the probes now, while the worker is idle; nothing counted
+        release_free_memory()
 
     def _transcribe(self, start: int, end: int, final: bool = False) -> None:
         """One closed stretch. Early text of it is reused when nothing was said after it; at the end
@@ -344,6 +350,7 @@ class LiveAnalyzer:
             words = self._whisper(start, end, prompt)
         if not final:
             found = self._count_hesitations(start, end, words)
+            release_free_memory()  # not at the end: somebody is waiting then, and the next answer trims
         else:
             found = 0  # the final analysis finds them; no probe while the candidate waits
         with self._lock:
