@@ -75,3 +75,47 @@ def test_streamed_transcript_matches_whole_answer(transcriber):
     streamed_wer = 100 * errors["streamed"] / total
     whole_wer = 100 * errors["whole"] / total
     assert streamed_wer <= whole_wer + 1.0, (streamed_wer, whole_wer)
+
+
+def test_enter_right_after_speaking_reuses_the_early_text(transcriber):
+    """A worker that keeps up transcribes the open stretch at each short gap; Enter 0.3 s after the last
+    word then leaves at most the words after the last gap, and the transcript loses nothing."""
+    errors = {"streamed": 0, "whole": 0}
+    total = 0
+    for i, script in enumerate(SCRIPTS):
+        answer = build_answer(script, voice=["en-gb", "en-us+f3"][i], rate_wpm=[175, 150][i], seed=10 + i, tail_s=0.3)
+        calls = CountingTranscriber(transcriber)
+        live = LiveAnalyzer(calls, background=True)
+        for k in range(0, len(answer.samples), 1600):
+            live.insert(answer.samples[k : k + 1600])
+            live.drain()  # as if transcription kept up with real time: the worker is idle at every gap
+        before = calls.seconds
+        streamed = live.finish()
+        left_s = calls.seconds - before
+        assert live.early_runs > 0 and live.early_kept >= 1  # the last stretch began as early text
+        assert left_s <= 0.5 * answer.duration_s, (left_s, answer.duration_s)  # a tail at most, never the answer
+        e_s, n = wer(answer.reference_text(), streamed.transcript)
+        e_w, _ = wer(answer.reference_text(), " ".join(w.text for w in transcriber.transcribe(answer.samples)))
+        errors["streamed"] += e_s
+        errors["whole"] += e_w
+        total += n
+        (p0, p1), = answer.pauses(1.0)
+        assert any(abs(p.start - p0) <= 0.25 and abs(p.end - p1) <= 0.25 for p in streamed.pauses.items)
+        for f in answer.fillers:
+            assert any(it.start - 0.3 < f.end and it.end + 0.3 > f.start for it in streamed.fillers.items), f
+    assert 100 * errors["streamed"] / total <= 100 * errors["whole"] / total + 1.0, errors
+
+
+class CountingTranscriber:
+    """Passes calls through, adding up the seconds of audio sent."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name = inner, inner.name
+        self.seconds = 0.0
+
+    def transcribe(self, samples, offset_s=0.0, prompt=None):
+        self.seconds += len(samples) / 16000
+        return self.inner.transcribe(samples, offset_s=offset_s, prompt=prompt)
+
+    def probe(self, samples):
+        return self.inner.probe(samples)

@@ -8,6 +8,7 @@ user's machine allows it).
 
 from __future__ import annotations
 
+import math
 import shutil
 import time
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ class WhisperTranscriber:
         self.load_s = time.perf_counter() - started
         self.english_only = bool(getattr(self._model, "model", None)) and not self._model.model.is_multilingual
         self.name = self.choice.name
+        self.bounds = DEFAULT_BOUNDS
 
     def probe(self, samples: np.ndarray) -> str:
         pad = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
@@ -125,26 +127,135 @@ class WhisperTranscriber:
         return " ".join(seg.text.strip() for seg in segments)
 
     def transcribe(self, samples: np.ndarray, offset_s: float = 0.0, prompt: str | None = None) -> Sequence[Word]:
+        limit = len(samples) / SAMPLE_RATE
         segments, _ = self._model.transcribe(
             samples.astype(np.float32, copy=False),
             language=None if self.english_only else "en",
             beam_size=5,
             word_timestamps=True,
             vad_filter=False,
-            initial_prompt=prompt or None,
-            condition_on_previous_text=True,
+            **decode_options(limit, prompt, self.bounds),
         )
-        limit = len(samples) / SAMPLE_RATE
-        words: list[Word] = []
+        windows: dict[int, list[Word]] = {}  # by the 30 s window (its first frame) that wrote them
         for seg in segments:
             seg_words = list(seg.words or ())
             if seg_words and np.median([w.end - w.start for w in seg_words]) < 0.02:
                 continue  # words squeezed into no time: Whisper inventing text past the end of speech
+            kept = windows.setdefault(int(seg.seek), [])
             for w in seg_words:
                 text = w.word.strip()
                 if not text:
                     continue
+                if self.bounds.drop_past_end and float(w.start) >= limit - PAST_END_S:
+                    continue  # begins where the clip has no audio left: not heard, made up
                 start = min(max(float(w.start), 0.0), limit)
                 end = min(max(float(w.end), start), limit)
-                words.append(Word(text, round(start + offset_s, 3), round(end + offset_s, 3), float(w.probability)))
+                kept.append(Word(text, round(start + offset_s, 3), round(end + offset_s, 3), float(w.probability)))
+            if limit - float(seg.end) < LAST_WINDOW_S:
+                break  # nothing left to hear: asking for more would encode a near-empty window again
+        words: list[Word] = []
+        for seek, kept in windows.items():
+            if not plausible(len(kept), min(WINDOW_S, limit - seek * FRAME_S), self.bounds):
+                continue  # more words than anyone says in that time: a loop or a continued prompt
+            words += kept
+        if self.bounds.drop_past_end:
+            while words and words[-1].end - words[-1].start < SQUEEZED_S:
+                words.pop()  # the end of a window's text squeezed into its last frames: nothing was heard
         return words
+
+
+# ---------------------------------------------------------------- how much one clip may decode
+LAST_WINDOW_S = 0.5
+"""Once Whisper's text reaches this close to the end of the clip, the clip is done. faster-whisper
+otherwise rewinds to the last word's end and encodes the few frames after it as a window of their
+own: a second encoder pass (half of each call's time on 2 cores) that hears silence and, as often as
+not, invents a "Thank you." there. Stretches end at most ~0.3 s after speech."""
+WINDOW_S = 30.0
+"""Whisper's window; faster-whisper's max_new_tokens applies to each window."""
+MAX_NEW_TOKENS_CAP = 448 - 223 - 5
+"""Whisper's 448-token context minus the longest prompt faster-whisper keeps (223) and the start tokens."""
+PAST_END_S = 0.02
+"""A word starting this close to the end of the clip (or later) has no audio behind it."""
+FRAME_S = 0.01
+"""faster-whisper's feature frame (Segment.seek counts these)."""
+SQUEEZED_S = 0.02
+"""Words this short at the end of a clip's text were given no time by the aligner: invented."""
+
+
+@dataclass(frozen=True)
+class DecodeBounds:
+    """Limits that keep one transcribe() call proportional to the clip's length.
+
+    On a nearly empty 30 s window (a short stretch, or the remainder faster-whisper re-decodes after
+    an unfinished last segment) Whisper can continue the prompt or loop on a phrase until its
+    448-token context is full; the compression-ratio check then fails and each fallback temperature
+    decodes the window again (a 0.8 s stretch took 63-86 s with base). Measured in
+    bench/short_clips.py.
+    """
+
+    tokens_per_s: float | None = 10.0
+    """Speech is at most ~5 words/s and a word ~1.3 tokens; punctuation and timestamps fill the rest.
+    None: no budget (the whole context, faster-whisper's default)."""
+    token_slack: int = 16
+    """Tokens allowed on top: the timestamps of a segment or two and a word cut at the clip's edge."""
+    short_s: float = 3.0
+    """Clips shorter than this get the short-clip temperatures and prompt."""
+    short_temperatures: tuple[float, ...] = (0.0,)
+    """Re-decoding a short clip at every temperature mostly trades one invented sentence for another."""
+    short_prompt_words: int = 10
+    """The last words of the prompt a short clip keeps (0: none); the whole prompt invites Whisper to continue it."""
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    compression_ratio_threshold: float | None = 2.4
+    log_prob_threshold: float | None = -1.0
+    no_speech_threshold: float | None = 0.6
+    hallucination_silence_threshold: float | None = None
+    condition_on_previous_text: bool = True
+    """False: only the first window sees the prompt; a clip under 30 s has later windows only when
+    faster-whisper re-decodes the rest after the last word, the near-empty window that invents text."""
+    without_timestamps: bool = False
+    """No timestamp tokens: one segment per 30 s window, so a clip shorter than that is decoded once,
+    never again from the last timestamp of an unfinished segment (word times still come from the
+    aligner)."""
+    drop_past_end: bool = True
+    max_words_per_s: float | None = 6.0
+    """A window that wrote more words than this per second of its audio (360 a minute; fast talkers
+    reach ~250) ran away: its words are dropped. None: keep everything."""
+    min_words: int = 2
+    """...but a window may always write this many (a short clip cut through two words)."""
+
+
+DEFAULT_BOUNDS = DecodeBounds()
+
+
+def plausible(n_words: int, seconds: float, bounds: DecodeBounds = DEFAULT_BOUNDS) -> bool:
+    """Could someone have said `n_words` words in `seconds`?"""
+    if bounds.max_words_per_s is None:
+        return True
+    return n_words <= max(bounds.min_words, bounds.max_words_per_s * max(seconds, 0.0))
+
+
+def max_new_tokens(duration_s: float, bounds: DecodeBounds = DEFAULT_BOUNDS) -> int | None:
+    """The tokens one window of a clip this long may decode (faster-whisper counts per window)."""
+    if bounds.tokens_per_s is None:
+        return None
+    seconds = min(max(duration_s, 0.0), WINDOW_S)
+    return min(MAX_NEW_TOKENS_CAP, int(math.ceil(bounds.tokens_per_s * seconds)) + bounds.token_slack)
+
+
+def decode_options(duration_s: float, prompt: str | None, bounds: DecodeBounds = DEFAULT_BOUNDS) -> dict:
+    """faster-whisper keyword arguments for one clip: token budget, temperatures, prompt and thresholds."""
+    short = duration_s < bounds.short_s
+    if prompt and short:
+        kept = prompt.split()[-bounds.short_prompt_words :] if bounds.short_prompt_words > 0 else []
+        prompt = " ".join(kept)
+    return {
+        "initial_prompt": prompt or None,
+        "max_new_tokens": max_new_tokens(duration_s, bounds),
+        "temperature": list(bounds.short_temperatures if short else bounds.temperatures),
+        "compression_ratio_threshold": bounds.compression_ratio_threshold,
+        "log_prob_threshold": bounds.log_prob_threshold,
+        "no_speech_threshold": bounds.no_speech_threshold,
+        "hallucination_silence_threshold": bounds.hallucination_silence_threshold,
+        "without_timestamps": bounds.without_timestamps,
+        "condition_on_previous_text": bounds.condition_on_previous_text,
+    }
