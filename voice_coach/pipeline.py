@@ -338,7 +338,8 @@ class LiveAnalyzer:
         words = self._whisper(start, end, prompt)
         self._early = EarlyText(start, end, prompt, tuple(words))
         self.early_runs += 1
-        self._count_hesitations(start, end, words)  # asks the probes now, while the worker is idle; nothing counted
+        # No hesitation probes here: the answer may end during this job, and then the candidate waits
+        # for each one; the stretch's own pass asks them once it closes.
         release_free_memory()
 
     def _transcribe(self, start: int, end: int, final: bool = False) -> None:
