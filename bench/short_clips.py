@@ -484,7 +484,8 @@ class Row:
     onset_n: int = 0
 
 
-def run_model(model: str, clips: Sequence[Clip], answers, wanted: Sequence[str], sink) -> list[Row]:
+def run_model(model: str, clips: Sequence[Clip], answers, wanted: Sequence[str], sink,
+              prompts: Sequence[bool] = (True, False)) -> list[Row]:
     from voice_coach.analyze import load_transcriber
 
     wt = load_transcriber(None if model in ("tiny.en", "default") else model)
@@ -499,7 +500,7 @@ def run_model(model: str, clips: Sequence[Clip], answers, wanted: Sequence[str],
     rows: list[Row] = []
     for n, clip in enumerate(clips, 1):
         samples = answers[clip.answer][0].samples[round(clip.start * SAMPLE_RATE) : round(clip.end * SAMPLE_RATE)]
-        for prompted in (True, False):
+        for prompted in prompts:
             for variant in wanted:
                 counter.encodes = counter.decodes = 0
                 t0 = time.perf_counter()
@@ -622,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per", type=int, default=None, help="clips per length and ending (default 3; --quick 1)")
     ap.add_argument("--lengths", default=None, help="comma list of clip lengths in seconds")
     ap.add_argument("--answers", type=int, default=None, help="synthesized answers to cut from (default 5; --quick 2)")
+    ap.add_argument("--prompts", default="yes,no", help="yes: with the 40-word prompt, no: without (default both)")
     ap.add_argument("--jsonl", type=Path, default=None, help="also write every call as a JSON line here")
     ap.add_argument("--table-from", type=Path, default=None, help="print the tables of an earlier --jsonl file")
     args = ap.parse_args(argv)
@@ -653,7 +655,7 @@ def main(argv: list[str] | None = None) -> int:
 
         rows: list[Row] = []
         for model in models:
-            rows += run_model(model, clips, answers, wanted, sink)
+            rows += run_model(model, clips, answers, wanted, sink, [p == "yes" for p in args.prompts.split(",")])
     print(f"raw rows: {jsonl}", file=sys.stderr)
     print("\n".join(tables(rows) + summary(rows)))
     print("\n" + machine_line().split("; ", 1)[1] + " (at the end)")
