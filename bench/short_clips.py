@@ -5,25 +5,36 @@ previous words as the prompt. On a nearly empty 30 s window Whisper can loop ("C
 over the next quarter. Calls about a 6th ..."), the compression-ratio check fails and every fallback
 temperature is decoded again: a 0.8 s stretch once took 63-86 s with the base model. This script
 cuts clips of 0.5 ... 20 s out of synthesized answers (bench/corpus.py stories told by espeak-ng
-voices at 130-190 wpm, pink noise at 30 dB SNR), each ending either mid-word ("cut") or 0.3 s after
-the end of a word ("tail", how the last stretch of an answer ends), and transcribes each one with
-a realistic prompt (the 40 words spoken before it) and without. It prints, per model and clip
-length, the time per call (median, max) and the word error rate against the words spoken inside
-the clip, for the transcriber as it was ("before") and as it is now ("after").
+voices at 130-190 wpm, pink noise at 30 dB SNR) and transcribes each with a realistic prompt (the
+40 words spoken before it) and without. Clip endings (ENDINGS): "cut" starts 0.25 s before a word
+and ends wherever the length falls, often mid-word; "tail" ends 0.3 s after a word that silence
+follows, as the last stretch of an answer does; "um" (short clips only) starts at a lone hesitation,
+the stretch the live path sends when a candidate says "um" and pauses.
+
+Printed per model: for each clip length, the time per call (median / max), the word error rate
+against the words spoken inside the clip and the most words written per second of clip, for the
+transcriber as it was ("before", commit 973e6a4, reproduced verbatim in `legacy_transcribe`) and as
+it is ("after"); then a summary per variant with the time's p90, encoder passes (windows) and
+decodes per call, and the mean onset error of the words written as spoken. Other variants (one
+idea at a time, or the defaults less one) are in ABLATIONS: `--variants before,after,only-tokens`.
 
 Word truth: `voice_coach.synth` times every piece (a sentence) to the sample but not its words.
 The word onsets come from libespeak-ng itself (its word events, in a forked child so that every
 piece is the first synthesis of a fresh engine, which is what the `espeak-ng` command line makes);
-the piece's samples are checked to be identical to synth's, so the onsets are exact. A word ends at
-its last audible sample before the next word. A clip's reference is the words whose middle lies
-inside it (a word cut in half may or may not be heard; both runs are scored the same way).
+the piece's samples are checked against synth's, so the onsets are exact. A word ends at its last
+audible sample before the next word; short words espeak joins to a neighbour ("at a") share its
+span by letters. A clip's reference is the words whose middle lies inside it (a word cut in half
+may or may not be heard; every variant is scored the same way).
 
-  .venv/bin/python bench/short_clips.py --quick            # tiny.en, before and after, ~3 min
-  .venv/bin/python bench/short_clips.py                    # tiny.en and base, 3 clips per cell
+  .venv/bin/python bench/short_clips.py --quick            # tiny.en, before and after, ~2 min
+  .venv/bin/python bench/short_clips.py                    # tiny.en and base, 3 clips per cell, ~25 min
   options: --models tiny.en,base  --variants before,after  --per 3  --lengths 0.5,0.8,...
-           --jsonl PATH (raw rows)  --table-from PATH (tables from raw rows, no decoding)
+           --prompts yes,no  --jsonl PATH (raw rows; default bench/out/short_clips/)
+           --table-from PATH (tables from raw rows, no decoding)
 
-Nothing is asserted; the test is tests/test_transcriber_short.py.
+Timing is wall time of the call on a shared machine (the load average is printed); variants are
+interleaved clip by clip so that load changes hit them alike. Nothing is asserted; the test is
+tests/test_transcriber_short.py.
 """
 
 from __future__ import annotations
@@ -360,14 +371,18 @@ def legacy_transcribe(wt, samples: np.ndarray, offset_s: float = 0.0, prompt: st
 
 
 _ALL_T = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+_LEGACY = dict(tokens_per_s=None, short_temperatures=_ALL_T, short_prompt_words=10**6, max_words_per_s=None,
+               drop_past_end=False, stop_within_s=None)
+"""DecodeBounds that make WhisperTranscriber.transcribe behave as 'before' (checked on 32 calls: the
+same words, but for one whose temperature fallback sampled differently)."""
 ABLATIONS: dict[str, dict] = {
-    # one idea at a time, on top of the unbounded call
-    "prompt0": dict(tokens_per_s=None, short_temperatures=_ALL_T, short_prompt_words=0, drop_past_end=False,
-                    max_words_per_s=None),
-    "t0": dict(tokens_per_s=None, short_temperatures=(0.0,), short_prompt_words=10**6, drop_past_end=False,
-               max_words_per_s=None),
-    "tokens": dict(short_temperatures=_ALL_T, short_prompt_words=10**6, drop_past_end=False, max_words_per_s=None),
-    "filter": dict(tokens_per_s=None, short_temperatures=_ALL_T, short_prompt_words=10**6),
+    # one idea at a time, on top of the call as it was
+    "only-tokens": {**_LEGACY, "tokens_per_s": 10.0},
+    "only-t0": {**_LEGACY, "short_temperatures": (0.0,)},
+    "only-p10": {**_LEGACY, "short_prompt_words": 10},
+    "only-p0": {**_LEGACY, "short_prompt_words": 0},
+    "only-filter": {**_LEGACY, "max_words_per_s": 6.0, "drop_past_end": True},
+    "only-stop": {**_LEGACY, "stop_within_s": 0.5},
     # the defaults less one idea, or with another value
     "after-tok8": dict(tokens_per_s=8.0, token_slack=8),
     "after-nofilter": dict(max_words_per_s=None),
@@ -377,7 +392,7 @@ ABLATIONS: dict[str, dict] = {
     "after-t04": dict(short_temperatures=(0.0, 0.4)),
     "after-tall": dict(short_temperatures=_ALL_T),
     "after-hst1": dict(hallucination_silence_threshold=1.0),
-    "after-nots": dict(without_timestamps=True),
+    "after-nostop": dict(stop_within_s=None),
     "after-nocond": dict(condition_on_previous_text=False),
     "after-hst05": dict(hallucination_silence_threshold=0.5),
 }
