@@ -48,6 +48,7 @@ from voice_coach.analysis.feedback import answer_feedback
 from voice_coach.answer_capture import CaptureSettings, capture_answer
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.audio.speaker import synthesize
+from voice_coach.heap import map_large_blocks
 from voice_coach.pipeline import FILE_STRETCH_S, LiveAnalyzer, Recording
 from voice_coach.settings import AnalysisSettings
 from voice_coach.timed import SAMPLE_RATE
@@ -325,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="shortcut: only the last S seconds in real time (default: the whole answer)")
     ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop")
     args = ap.parse_args(argv)
+    map_large_blocks()  # as the voice-coach command does at start-up
     if args.table_from:
         runs = [Run(**json.loads(line)) for line in args.table_from.read_text().splitlines() if line.strip()]
         print("\n".join(table(runs)))

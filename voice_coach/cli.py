@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from voice_coach.heap import map_large_blocks
+
+    map_large_blocks()
     try:
         return int(args.func(args) or 0)
     except VoiceCoachError as exc:

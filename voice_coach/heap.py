@@ -31,3 +31,23 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+M_MMAP_THRESHOLD = -3
+"""mallopt parameter number (glibc malloc.h)."""
+MMAP_THRESHOLD = 4 << 20
+"""Blocks of 4 MB or more get their own memory map, unmapped the moment they are freed."""
+
+
+def map_large_blocks() -> None:
+    """Give every block of 4 MB or more its own memory map, for the whole process (glibc).
+
+    glibc raises its mmap threshold each time a mapped block is freed (up to 32 MB), so after the
+    first Whisper call its large buffers come from the heap instead and, once freed, stay in the
+    process until a trim. A fixed threshold keeps that from happening; call it once, at start-up.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(ctypes.c_int(M_MMAP_THRESHOLD), ctypes.c_int(MMAP_THRESHOLD))
+    except (OSError, AttributeError):
+        pass

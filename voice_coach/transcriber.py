@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from voice_coach.errors import ModelError
+from voice_coach.heap import release_free_memory
 from voice_coach.timed import SAMPLE_RATE, Word
 
 EMBEDDED = "tiny.en (embedded)"
@@ -109,6 +110,7 @@ class WhisperTranscriber:
             hint = "" if self.choice.local else " (a size name needs the model in the local cache or a network)"
             raise ModelError(f"cannot load Whisper model {self.choice.name}: {reason}{hint}") from None
         self.load_s = time.perf_counter() - started
+        release_free_memory()  # loading leaves ~10 MB of freed buffers that glibc would keep for good
         self.english_only = bool(getattr(self._model, "model", None)) and not self._model.model.is_multilingual
         self.name = self.choice.name
         self.bounds = DEFAULT_BOUNDS
