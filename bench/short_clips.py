@@ -13,7 +13,7 @@ the stretch the live path sends when a candidate says "um" and pauses.
 
 Printed per model: for each clip length, the time per call (median / max), the word error rate
 against the words spoken inside the clip and the most words written per second of clip, for the
-transcriber as it was ("before", commit 973e6a4, reproduced verbatim in `legacy_transcribe`) and as
+transcriber as it was ("before", commit 973e6a4: the decoding bounds off, `_LEGACY`) and as
 it is ("after"); then a summary per variant with the time's p90, encoder passes (windows) and
 decodes per call, and the mean onset error of the words written as spoken. Other variants (one
 idea at a time, or the defaults less one) are in ABLATIONS: `--variants before,after,only-tokens`.
@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from analyze_speed import OUT, long_answer, machine_line  # noqa: E402
+from scoring import word_errors  # noqa: E402
 
 from voice_coach import synth  # noqa: E402
 from voice_coach.synth import SyntheticAnswer  # noqa: E402
@@ -332,44 +333,7 @@ def normalize(words: Sequence[str]) -> list[str]:
     return out
 
 
-def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
-
-
 # ---------------------------------------------------------------- the two transcribers
-def legacy_transcribe(wt, samples: np.ndarray, offset_s: float = 0.0, prompt: str | None = None) -> list[Word]:
-    """WhisperTranscriber.transcribe as it was before the short-clip bounds (commit 973e6a4), verbatim."""
-    segments, _ = wt._model.transcribe(
-        samples.astype(np.float32, copy=False),
-        language=None if wt.english_only else "en",
-        beam_size=5,
-        word_timestamps=True,
-        vad_filter=False,
-        initial_prompt=prompt or None,
-        condition_on_previous_text=True,
-    )
-    limit = len(samples) / SAMPLE_RATE
-    words: list[Word] = []
-    for seg in segments:
-        seg_words = list(seg.words or ())
-        if seg_words and np.median([w.end - w.start for w in seg_words]) < 0.02:
-            continue
-        for w in seg_words:
-            text = w.word.strip()
-            if not text:
-                continue
-            start = min(max(float(w.start), 0.0), limit)
-            end = min(max(float(w.end), start), limit)
-            words.append(Word(text, round(start + offset_s, 3), round(end + offset_s, 3), float(w.probability)))
-    return words
-
-
 _ALL_T = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 _LEGACY = dict(tokens_per_s=None, short_temperatures=_ALL_T, short_prompt_words=10**6, max_words_per_s=None,
                drop_past_end=False, stop_within_s=None)
@@ -415,7 +379,7 @@ def variants(wt) -> dict[str, Callable[[np.ndarray, str | None], list[Word]]]:
         return run
 
     table = {
-        "before": lambda x, p: legacy_transcribe(wt, x, 0.0, p),
+        "before": bounded(replace(DEFAULT_BOUNDS, **_LEGACY)),
         "after": lambda x, p: list(wt.transcribe(x, 0.0, p)),
     }
     table.update({name: bounded(replace(DEFAULT_BOUNDS, **kw)) for name, kw in ABLATIONS.items()})
@@ -524,7 +488,7 @@ def run_model(model: str, clips: Sequence[Clip], answers, wanted: Sequence[str],
                 ref, hyp = normalize(clip.reference), normalize([w.text for w in words])
                 onsets = onset_errors(clip.truth, clip.start, words)
                 row = Row(model, variant, clip.length_s, clip.ending, prompted, clip.voice, clip.rate_wpm, clip.start,
-                          round(took, 3), len(ref), len(hyp), edit_distance(ref, hyp), round(os.getloadavg()[0], 2),
+                          round(took, 3), len(ref), len(hyp), word_errors([(r, False) for r in ref], hyp)[0], round(os.getloadavg()[0], 2),
                           " ".join(w.text for w in words), " ".join(clip.reference), counter.encodes, counter.decodes,
                           round(sum(onsets), 4), len(onsets))
                 rows.append(row)
