@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from corpus import SCRIPTS, parse_script
 
-from voice_coach.synth import SyntheticAnswer, build_answer, write_wav
+from voice_coach.testing.synth import SyntheticAnswer, build_answer, write_wav
 
 OUT = ROOT / "bench" / "out"
 CLI = [str(ROOT / ".venv" / "bin" / "voice-coach")]
@@ -180,7 +180,7 @@ def run_child(cmd: list[str], sample_s: float | None = None) -> ChildRun:
 
 def model_load_s(model: str | None, runs: int) -> float:
     """Median in-process time of `load_transcriber()` (the first run also warms the page cache)."""
-    from voice_coach.analyze import load_transcriber
+    from voice_coach.live.replay import load_transcriber
 
     times = []
     for _ in range(runs):

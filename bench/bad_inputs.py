@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_coach.synth import resample, speak
+from voice_coach.testing.synth import resample, speak
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console
 
 from voice_coach.store import Store
-from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.testing.synthetic_store import synthetic_analysis
 from voice_coach.views.history_view import history_table
 from voice_coach.views.progress_data import points
 from voice_coach.views.progress_view import render_progress

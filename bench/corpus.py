@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.synth import Filler, ScriptItem, Speech
+from voice_coach.testing.synth import Filler, ScriptItem, Speech
 
 REAL_DIR = Path("/work/shared/eval-real")
 

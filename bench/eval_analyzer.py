@@ -51,7 +51,7 @@ def _truth_of(answer, render: Render, digest: str) -> dict:
 
 def render_corpus(plan: list[Render], folder: Path) -> list[tuple[Render, Path, dict]]:
     """WAV + truth JSON per render; re-made only when the script, settings or truth format change."""
-    from voice_coach.synth import build_answer, write_wav
+    from voice_coach.testing.synth import build_answer, write_wav
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from voice_coach.analysis.star import LABELS, StarSegment, analyze_star  # noqa: E402
-from voice_coach.timed import Word  # noqa: E402
+from voice_coach.core.timed import Word  # noqa: E402
 
 try:
     import tomllib

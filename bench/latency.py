@@ -45,14 +45,14 @@ from analyze_speed import OUT, long_answer, machine_line, rss_kib
 from corpus import RATES, VOICES
 
 from voice_coach.analysis.feedback import answer_feedback
-from voice_coach.answer_capture import CaptureSettings, capture_answer
+from voice_coach.live.capture import CaptureSettings, capture_answer
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.audio.speaker import synthesize
-from voice_coach.heap import map_large_blocks
-from voice_coach.pipeline import FILE_STRETCH_S, LiveAnalyzer, Recording
-from voice_coach.settings import AnalysisSettings
-from voice_coach.timed import SAMPLE_RATE
-from voice_coach.vad import SileroVad, SpeechTracker
+from voice_coach.core.heap import map_large_blocks
+from voice_coach.live.analyzer import FILE_STRETCH_S, LiveAnalyzer, Recording
+from voice_coach.core.settings import AnalysisSettings
+from voice_coach.core.timed import SAMPLE_RATE
+from voice_coach.engines.silero_vad import SileroVad, SpeechTracker
 
 ENTER_AFTER_S = 0.3
 """Enter is pressed this long after the last sound."""
@@ -271,7 +271,7 @@ def answer_samples(length_s: float, rep: int) -> tuple[np.ndarray, float, str, i
     wav = OUT / "latency" / f"answer_{length_s:g}s_{rep}.wav"
     meta = wav.with_suffix(".json")
     if not (wav.is_file() and meta.is_file()):
-        from voice_coach.synth import write_wav
+        from voice_coach.testing.synth import write_wav
 
         answer = long_answer(length_s + SILENCE_TAIL_S - ENTER_AFTER_S, voice=voice, rate_wpm=rate,
                              seed=int(length_s) + 101 * rep, tail_s=SILENCE_TAIL_S)  # last sound at ~length_s
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = [Run(**json.loads(line)) for line in args.table_from.read_text().splitlines() if line.strip()]
         print("\n".join(table(runs)))
         return 0
-    from voice_coach.analyze import load_transcriber
+    from voice_coach.live.replay import load_transcriber
 
     lengths = [float(v) for v in args.lengths.split(",")]
     ends = [e.strip() for e in args.ends.split(",") if e.strip()]

@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from analyze_speed import CLI, OUT, long_answer, machine_line, rss_kib, run_child
 from corpus import RATES, VOICES
 
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.timed import SAMPLE_RATE
 
 TARGET_MB = 400
 
@@ -43,7 +43,7 @@ def build_recording(minutes: float) -> tuple[Path, dict]:
     import numpy as np
     import soundfile as sf
 
-    from voice_coach.timed import SAMPLE_RATE
+    from voice_coach.core.timed import SAMPLE_RATE
 
     wav.parent.mkdir(parents=True, exist_ok=True)
     total_s = minutes * 60
@@ -89,9 +89,9 @@ def profile(wav: Path, model: str | None) -> None:
     """
     import tracemalloc
 
-    from voice_coach.analyze import load_transcriber, probe_duration
+    from voice_coach.live.replay import load_transcriber, probe_duration
     from voice_coach.audio.decode import iter_blocks
-    from voice_coach.pipeline import FILE_STRETCH_S, LiveAnalyzer
+    from voice_coach.live.analyzer import FILE_STRETCH_S, LiveAnalyzer
 
     print(f"RSS after imports: {rss_kib() / 1024:.0f} MB")
     transcriber = load_transcriber(model)

@@ -18,7 +18,7 @@ it is ("after"); then a summary per variant with the time's p90, encoder passes 
 decodes per call, and the mean onset error of the words written as spoken. Other variants (one
 idea at a time, or the defaults less one) are in ABLATIONS: `--variants before,after,only-tokens`.
 
-Word truth: `voice_coach.synth` times every piece (a sentence) to the sample but not its words.
+Word truth: `voice_coach.testing.synth` times every piece (a sentence) to the sample but not its words.
 The word onsets come from libespeak-ng itself (its word events, in a forked child so that every
 piece is the first synthesis of a fresh engine, which is what the `espeak-ng` command line makes);
 the piece's samples are checked against synth's, so the onsets are exact. A word ends at its last
@@ -61,16 +61,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from analyze_speed import OUT, long_answer, machine_line  # noqa: E402
 from scoring import word_errors  # noqa: E402
 
-from voice_coach import synth  # noqa: E402
-from voice_coach.synth import SyntheticAnswer  # noqa: E402
-from voice_coach.timed import SAMPLE_RATE, Word  # noqa: E402
+from voice_coach.testing import synth  # noqa: E402
+from voice_coach.testing.synth import SyntheticAnswer  # noqa: E402
+from voice_coach.core.timed import SAMPLE_RATE, Word  # noqa: E402
 
 LENGTHS = (0.5, 0.8, 1.1, 2.0, 4.0, 8.0, 15.0, 20.0)
 QUICK_LENGTHS = (0.5, 0.8, 1.1, 2.0, 4.0, 8.0, 15.0)
 SHORT_S = 3.0
 """Clips shorter than this are 'short' in the summary rows; 4-20 s are 'normal' stretches."""
 LEAD_PAD_S = 0.25
-"""A stretch starts this long before its first speech, as voice_coach.pipeline cuts them."""
+"""A stretch starts this long before its first speech, as voice_coach.live.analyzer cuts them."""
 TAIL_S = 0.3
 ENDINGS = ("cut", "tail", "um")
 """cut: starts 0.25 s before a word, ends wherever the length falls (often mid-word); tail: ends 0.3 s
@@ -360,14 +360,14 @@ ABLATIONS: dict[str, dict] = {
     "after-nocond": dict(condition_on_previous_text=False),
     "after-hst05": dict(hallucination_silence_threshold=0.5),
 }
-"""Variants of the current bounds (voice_coach.transcriber.DecodeBounds) for --variants; 'after' is
+"""Variants of the current bounds (voice_coach.engines.whisper.DecodeBounds) for --variants; 'after' is
 the defaults, 'before' the call as it was."""
 
 
 def variants(wt) -> dict[str, Callable[[np.ndarray, str | None], list[Word]]]:
     from dataclasses import replace
 
-    from voice_coach.transcriber import DEFAULT_BOUNDS
+    from voice_coach.engines.whisper import DEFAULT_BOUNDS
 
     def bounded(bounds):
         def run(x: np.ndarray, p: str | None) -> list[Word]:
@@ -465,7 +465,7 @@ class Row:
 
 def run_model(model: str, clips: Sequence[Clip], answers, wanted: Sequence[str], sink,
               prompts: Sequence[bool] = (True, False)) -> list[Row]:
-    from voice_coach.analyze import load_transcriber
+    from voice_coach.live.replay import load_transcriber
 
     wt = load_transcriber(None if model in ("tiny.en", "default") else model)
     counter = _Counting(wt._model.model)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from voice_coach.synth import Filler, build_answer, write_wav
+from voice_coach.testing.synth import Filler, build_answer, write_wav
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.answer_capture import (
+from voice_coach.live.capture import (
     DEVICE_LOST,
     ENTER,
     INTERRUPTED,
@@ -33,10 +33,10 @@ from voice_coach.answer_capture import (
     judge,
 )
 from voice_coach.audio.file_source import ArraySource
-from voice_coach.errors import DeviceError, VoiceCoachError
-from voice_coach.pipeline import LiveAnalyzer
-from voice_coach.synth import Filler, SyntheticAnswer, build_answer, write_wav
-from voice_coach.timed import SAMPLE_RATE, Word
+from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.live.analyzer import LiveAnalyzer
+from voice_coach.testing.synth import Filler, SyntheticAnswer, build_answer, write_wav
+from voice_coach.core.timed import SAMPLE_RATE, Word
 
 BLOCK_S = 0.1
 

@@ -28,8 +28,8 @@ from voice_coach.audio.speaker import (
     resolve_voice,
     synthesize,
 )
-from voice_coach.errors import AudioInputError, DeviceError, VoiceCoachError
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
+from voice_coach.core.timed import SAMPLE_RATE
 
 
 def band_db(samples: np.ndarray, rate: int, low: float, high: float, ref_low: float = 300, ref_high: float = 3400) -> float:

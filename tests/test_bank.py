@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from voice_coach.bank import (
+from voice_coach.interview.bank import (
     DEFAULT_BANK_PATH,
     KINDS,
     STAR_COMPONENTS,
@@ -20,7 +20,7 @@ from voice_coach.bank import (
     load_bank,
 )
 from voice_coach.commands import questions as questions_command
-from voice_coach.errors import VoiceCoachError
+from voice_coach.core.errors import VoiceCoachError
 
 TEN_CATEGORIES = {
     "opening", "behavioral", "situational", "problem_solving", "communication",

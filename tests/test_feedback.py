@@ -15,7 +15,7 @@ from voice_coach.analysis.feedback import (
     missing_star_part,
     summarize_session,
 )
-from voice_coach.answer_capture import capture_answer
+from voice_coach.live.capture import capture_answer
 from voice_coach.audio.file_source import ArraySource
 
 ALL = {"situation": True, "task": True, "action": True, "result": True}

@@ -17,7 +17,7 @@ import soundfile as sf
 
 from voice_coach import cli
 from voice_coach.store import Store
-from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.testing.synthetic_store import synthetic_analysis
 
 MINE = ["history", "review", "progress", "forget", "export", "import_cmd"]
 DAY = 86400.0
@@ -338,8 +338,8 @@ class FakeResult:
 
 
 def test_import_files_into_one_session(tmp_path, capsys, monkeypatch):
-    from voice_coach import analyze
-    from voice_coach.errors import AudioInputError
+    from voice_coach.live import replay as analyze
+    from voice_coach.core.errors import AudioInputError
 
     memo1, memo2 = tmp_path / "memo1.wav", tmp_path / "memo2.flac"
     sf.write(memo1, tone(2.0, 220), 16000)
@@ -373,7 +373,7 @@ def test_import_files_into_one_session(tmp_path, capsys, monkeypatch):
 
 @pytest.mark.slow
 def test_import_with_the_real_analyzer(tmp_path, capsys):
-    from voice_coach.synth import speak, trim
+    from voice_coach.testing.synth import speak, trim
 
     try:
         first = trim(speak("I called the customer back the next morning."))

@@ -14,7 +14,7 @@ import pytest
 from rich.console import Console
 
 from voice_coach.store.records import SessionSummary
-from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.testing.synthetic_store import synthetic_analysis
 from voice_coach.views.chart_layout import layout, nice_ticks
 from voice_coach.views.charts_png import BAND, Canvas, progress_png
 from voice_coach.views.charts_svg import metric_svg, progress_html

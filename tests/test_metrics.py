@@ -8,7 +8,7 @@ from voice_coach.analysis.length import measure_length
 from voice_coach.analysis.lexical_fillers import lexical_fillers
 from voice_coach.analysis.pace import measure_pace
 from voice_coach.analysis.pauses import measure_pauses
-from voice_coach.timed import Span, Word
+from voice_coach.core.timed import Span, Word
 
 
 def words_from(text: str, start: float = 0.0, per_word: float = 0.4, gap: float = 0.0) -> list[Word]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from voice_coach.store import Store
-from voice_coach.synth import Filler, SyntheticAnswer, build_answer, write_wav
+from voice_coach.testing.synth import Filler, SyntheticAnswer, build_answer, write_wav
 
 pytestmark = pytest.mark.slow
 

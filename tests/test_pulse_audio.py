@@ -17,8 +17,8 @@ from pulse_server import SINK, rescan_sounddevice, start_pulse_server
 
 from voice_coach.audio.phone_line import resample
 from voice_coach.cli import main
-from voice_coach.errors import DeviceError
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.errors import DeviceError
+from voice_coach.core.timed import SAMPLE_RATE
 
 
 class Recorder:

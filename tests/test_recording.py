@@ -7,8 +7,8 @@ import pytest
 
 from voice_coach.analysis.hesitations import _lowpass, voiced_share
 from voice_coach.analysis.speech_spans import frame_energy_db, percentile
-from voice_coach.pipeline import Recording
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.live.analyzer import Recording
+from voice_coach.core.timed import SAMPLE_RATE
 
 
 def test_recording_slices_across_chunks_and_after_joining() -> None:

@@ -18,14 +18,14 @@ import pytest
 from rich.console import Console
 from test_answer_capture import ScriptTranscriber, speech
 
-from voice_coach.answer_capture import CaptureSettings, ClipInputs
+from voice_coach.live.capture import CaptureSettings, ClipInputs
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.audio.speaker import RecordingSpeaker
-from voice_coach.bank import load_bank
-from voice_coach.errors import DeviceError, VoiceCoachError
-from voice_coach.session import Interview, ModelLoader, load_lines
+from voice_coach.interview.bank import load_bank
+from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.interview.session import Interview, ModelLoader, load_lines
 from voice_coach.store import Store
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.timed import SAMPLE_RATE
 
 BANK = load_bank()
 GENERAL = BANK.get("why-customer-service")
@@ -209,7 +209,7 @@ class SynthSpeaker(RecordingSpeaker):
         self.played_at: list[float] = []
 
     def render(self, text: str) -> tuple[np.ndarray, int]:
-        from voice_coach.synth import speak
+        from voice_coach.testing.synth import speak
 
         self.said.append(text)
         return speak(text, rate_wpm=400), SAMPLE_RATE
@@ -257,7 +257,7 @@ def test_interviewer_lines_are_checked(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_real_model_session_with_followup(tmp_path: Path) -> None:
-    from voice_coach.analyze import load_transcriber
+    from voice_coach.live.replay import load_transcriber
 
     story, result = speech(STORY_WITHOUT_RESULT, seed=3), speech(RESULT, seed=4)
     clips = {(STORY.id, "answer"): story.samples, (STORY.id, "followup"): result.samples}
@@ -288,8 +288,8 @@ def _render(stats: Any, **kw: Any) -> str:
 
 
 def test_live_view_shows_the_running_figures() -> None:
-    from voice_coach.pipeline import LiveStats
-    from voice_coach.timed import Word
+    from voice_coach.live.analyzer import LiveStats
+    from voice_coach.core.timed import Word
 
     words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(["so", "I", "called", "the", "customer", "back"]))
     text = _render(LiveStats(elapsed_s=83.4, speaking=True, speech_started=True, silence_s=0.0, words=words,

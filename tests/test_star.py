@@ -17,7 +17,7 @@ from voice_coach.analysis.star import (
     split_sentences,
 )
 from voice_coach.analysis.star_lexicon import narrates
-from voice_coach.timed import Word
+from voice_coach.core.timed import Word
 
 ROOT = Path(__file__).resolve().parent.parent
 FILLERS = {"um", "uh", "er", "hmm"}

@@ -19,7 +19,7 @@ from voice_coach.store import Store, StoreError, db
 from voice_coach.store.audio_files import BLOCK_FRAMES, write_answer_audio
 from voice_coach.store.paths import DB_NAME
 from voice_coach.store.records import metrics_from_analysis
-from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.testing.synthetic_store import synthetic_analysis
 from voice_coach.store.upkeep import delete_all, delete_sessions, sweep_orphans
 
 QUESTION = {"id": "b01", "category": "behavioral", "kind": "behavioral", "text": "Tell me about an upset caller.", "star": True}

@@ -30,7 +30,7 @@ import random, sys
 from pathlib import Path
 import numpy as np
 from voice_coach.store import Store
-from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.testing.synthetic_store import synthetic_analysis
 
 home, seed = Path(sys.argv[1]), int(sys.argv[2])
 rng = random.Random(seed)
@@ -117,7 +117,7 @@ import json, random, sys
 from pathlib import Path
 import numpy as np
 from voice_coach.store import Store, StoreError
-from voice_coach.store.synthetic import synthetic_analysis
+from voice_coach.testing.synthetic_store import synthetic_analysis
 
 home = Path(sys.argv[1])
 store = Store.open(home)
@@ -168,7 +168,7 @@ def test_read_only_disk_reads_but_refuses_writes_in_one_line(tmp_path):
     mnt = tmp_path / "mnt"
     py = sys.executable
     seed = (f"{py} -c \"import random, numpy as np; from pathlib import Path; from voice_coach.store import Store; "
-            f"from voice_coach.store.synthetic import synthetic_analysis as a; s = Store.open(Path('{mnt}/h')); "
+            f"from voice_coach.testing.synthetic_store import synthetic_analysis as a; s = Store.open(Path('{mnt}/h')); "
             f"i = s.start_session(bank=None, model='m', settings={{}}); "
             f"s.save_answer(i, question={{'text': 'q'}}, audio=np.zeros(800, np.float32), sample_rate=16000, "
             f"analysis=a(random.Random(1)), feedback=''); s.close()\"")  # fmt: skip

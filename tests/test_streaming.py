@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from voice_coach.analyze import load_transcriber
-from voice_coach.pipeline import LiveAnalyzer
-from voice_coach.synth import Filler, build_answer
+from voice_coach.live.replay import load_transcriber
+from voice_coach.live.analyzer import LiveAnalyzer
+from voice_coach.testing.synth import Filler, build_answer
 
 pytestmark = pytest.mark.slow
 

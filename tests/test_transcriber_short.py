@@ -4,7 +4,7 @@ Real tiny.en (the embedded model), real espeak-ng audio made here. In live mode 
 transcribed with the previous ~40 words as its prompt; on a nearly empty 30 s window Whisper can
 continue the prompt or loop on a phrase ("Calls about a 5th over the next quarter. Calls about a
 6th ...") and then decode the window again at every fallback temperature. The bounds in
-`voice_coach.transcriber.decode_options` keep the output (and so the time) proportional to the clip.
+`voice_coach.engines.whisper.decode_options` keep the output (and so the time) proportional to the clip.
 No time is asserted: the number of words is, and what they are. Timings: bench/short_clips.py.
 """
 
@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from voice_coach.synth import build_answer
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.testing.synth import build_answer
+from voice_coach.core.timed import SAMPLE_RATE
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ MAX_WORDS_PER_S = 6.0
 
 @pytest.fixture(scope="module")
 def tiny():
-    from voice_coach.analyze import load_transcriber
+    from voice_coach.live.replay import load_transcriber
 
     return load_transcriber(None)
 

@@ -11,7 +11,7 @@ import importlib
 import sys
 
 from voice_coach import __version__
-from voice_coach.errors import VoiceCoachError
+from voice_coach.core.errors import VoiceCoachError
 
 # Each module in voice_coach/commands/ has `register(subparsers)`, which adds its parser and sets `func`.
 COMMAND_MODULES = [
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from voice_coach.heap import map_large_blocks
+    from voice_coach.core.heap import map_large_blocks
 
     map_large_blocks()
     try:

@@ -17,9 +17,9 @@ from voice_coach.analysis.pace import PaceResult, measure_pace
 from voice_coach.analysis.pauses import PauseResult, measure_pauses
 from voice_coach.analysis.speech_spans import foreground, refine_spans, trim_background
 from voice_coach.analysis.star import StarResult, analyze_star
-from voice_coach.settings import AnalysisSettings
-from voice_coach.timed import SAMPLE_RATE, Span, Word
-from voice_coach.vad import FRAME_SAMPLES, mask_to_spans, speech_frames
+from voice_coach.core.settings import AnalysisSettings
+from voice_coach.core.timed import SAMPLE_RATE, Span, Word
+from voice_coach.engines.silero_vad import FRAME_SAMPLES, mask_to_spans, speech_frames
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import numpy as np
 from voice_coach.analysis.hesitations import Probe, find_hesitations
 from voice_coach.analysis.speech_spans import split_islands
 from voice_coach.analysis.lexical_fillers import FillerItem, is_non_lexical, lexical_filler_spans, lexical_fillers
-from voice_coach.timed import Span, Word
+from voice_coach.core.timed import Span, Word
 
 
 MIN_GAP_EVIDENCE_S = 0.15

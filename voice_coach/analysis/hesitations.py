@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from voice_coach.analysis.lexical_fillers import FillerItem, is_non_lexical
-from voice_coach.timed import SAMPLE_RATE, Span, Word
+from voice_coach.core.timed import SAMPLE_RATE, Span, Word
 
 MIN_HESITATION_S = 0.18
 MAX_HESITATION_S = 2.0

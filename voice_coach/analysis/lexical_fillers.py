@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from voice_coach.timed import Span, Word
+from voice_coach.core.timed import Span, Word
 
 NON_LEXICAL = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "err", "hmm", "hm", "mm", "mmm", "ah", "ahh", "eh"})
 ALWAYS = frozenset({"basically", "literally"})

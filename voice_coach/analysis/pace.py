@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from voice_coach.timed import Span, Word
+from voice_coach.core.timed import Span, Word
 
 WINDOW_S = 15.0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voice_coach.timed import SAMPLE_RATE, Span
+from voice_coach.core.timed import SAMPLE_RATE, Span
 
 WINDOW = 160  # 10 ms
 HOP = 80  # 5 ms

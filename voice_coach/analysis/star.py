@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from voice_coach.analysis.star_coaching import coaching_lines, result_is_concrete
 from voice_coach.analysis.star_decode import LABELS, decode
 from voice_coach.analysis.star_lexicon import pronoun_counts
-from voice_coach.timed import Word
+from voice_coach.core.timed import Word
 
 __all__ = [
     "LABELS",

@@ -14,8 +14,8 @@ from typing import Iterator
 
 import numpy as np
 
-from voice_coach.errors import AudioInputError
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.errors import AudioInputError
+from voice_coach.core.timed import SAMPLE_RATE
 
 BLOCK_SAMPLES = SAMPLE_RATE // 10  # 100 ms, the block size of the live path too
 

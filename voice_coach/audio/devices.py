@@ -13,7 +13,7 @@ from types import ModuleType
 
 import numpy as np
 
-from voice_coach.errors import DeviceError
+from voice_coach.core.errors import DeviceError
 
 INPUT_HINT = "run `voice-coach devices` to list devices, choose one with --input-device, or practise with recorded answers: --answers DIR"
 OUTPUT_HINT = "run `voice-coach devices` to list devices, choose one with --output-device, or use --no-speech to read the questions on screen"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.timed import SAMPLE_RATE
 
 
 class _PacedSource(ABC):

@@ -23,8 +23,8 @@ from voice_coach.audio.devices import (
     sounddevice,
 )
 from voice_coach.audio.phone_line import StreamResampler
-from voice_coach.errors import DeviceError
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.errors import DeviceError
+from voice_coach.core.timed import SAMPLE_RATE
 
 LOST_MESSAGE = (
     "the microphone stopped sending audio (unplugged, or the sound server stopped); the answer so far was kept. "

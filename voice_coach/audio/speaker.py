@@ -27,7 +27,7 @@ from voice_coach.audio.devices import (
 )
 from voice_coach.audio.phone_line import phone_line as render_phone_line
 from voice_coach.audio.phone_line import resample
-from voice_coach.errors import DeviceError, VoiceCoachError
+from voice_coach.core.errors import DeviceError, VoiceCoachError
 
 _ENGINE_LOCK = threading.Lock()
 _ENGINE: dict[str, Any] = {}

@@ -47,7 +47,7 @@ def _band(text: str) -> tuple[float, float]:
 
 
 def settings_from(args: argparse.Namespace, expect_star: bool = True):
-    from voice_coach.settings import AnalysisSettings
+    from voice_coach.core.settings import AnalysisSettings
 
     return AnalysisSettings(
         pace_band_wpm=args.pace, pause_min_s=args.pause, dead_air_s=args.dead_air,
@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from voice_coach.analyze import analyze_file, load_transcriber, probe_duration
+    from voice_coach.live.replay import analyze_file, load_transcriber, probe_duration
     from voice_coach.audio.decode import check_readable
-    from voice_coach.errors import VoiceCoachError
+    from voice_coach.core.errors import VoiceCoachError
     from voice_coach.views.answer_report import render_report
 
     err = Console(stderr=True)

@@ -23,7 +23,7 @@ The situational answer is a little quicker, so the feedback has a pace remark to
 
 def _scripts() -> dict[tuple[str, str], list[Any]]:
     """(question id, purpose) -> the simulated candidate's script (str = speech, float = silence)."""
-    from voice_coach.synth import Filler
+    from voice_coach.testing.synth import Filler
 
     return {
         ("why-customer-service", "answer"): [
@@ -99,7 +99,7 @@ class _HeardSource:
     def blocks(self) -> Iterator[Any]:
         play = getattr(self._speaker, "play", None)
         if callable(play) and len(self._samples):
-            from voice_coach.timed import SAMPLE_RATE
+            from voice_coach.core.timed import SAMPLE_RATE
 
             threading.Thread(target=self._play, args=(play, SAMPLE_RATE), daemon=True).start()
         return self._source.blocks()
@@ -116,9 +116,9 @@ def build_inputs(realtime: bool, speaker: Any = None) -> Any:
     """The simulated candidate as AnswerInputs (synthesized now, about a second of work)."""
     import numpy as np
 
-    from voice_coach.answer_capture import ClipInputs
-    from voice_coach.synth import build_answer
-    from voice_coach.timed import SAMPLE_RATE
+    from voice_coach.live.capture import ClipInputs
+    from voice_coach.testing.synth import build_answer
+    from voice_coach.core.timed import SAMPLE_RATE
 
     clips = {}
     for i, (key, script) in enumerate(_scripts().items()):
@@ -136,14 +136,14 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from voice_coach.analyze import load_transcriber
-    from voice_coach.answer_capture import CaptureSettings
+    from voice_coach.live.replay import load_transcriber
+    from voice_coach.live.capture import CaptureSettings
     from voice_coach.audio.speaker import SilentSpeaker
-    from voice_coach.bank import load_bank
+    from voice_coach.interview.bank import load_bank
     from voice_coach.commands.analyze import settings_from
     from voice_coach.commands.practice import make_speaker, session_settings
-    from voice_coach.errors import DeviceError
-    from voice_coach.session import Interview, ModelLoader, load_lines
+    from voice_coach.core.errors import DeviceError
+    from voice_coach.interview.session import Interview, ModelLoader, load_lines
     from voice_coach.store import Store
 
     console = Console(highlight=False)

@@ -49,11 +49,11 @@ def brief_feedback(analysis: Mapping[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice_coach import analyze
-    from voice_coach.errors import VoiceCoachError
-    from voice_coach.settings import AnalysisSettings
+    from voice_coach.live import replay as analyze
+    from voice_coach.core.errors import VoiceCoachError
+    from voice_coach.core.settings import AnalysisSettings
     from voice_coach.store import Store
-    from voice_coach.timed import SAMPLE_RATE
+    from voice_coach.core.timed import SAMPLE_RATE
 
     settings = AnalysisSettings(expect_star=not args.no_star)
     failed: list[str] = []

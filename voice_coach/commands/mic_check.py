@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
     from voice_coach.audio.devices import LevelMeter, dbfs
     from voice_coach.audio.microphone import SounddeviceMicrophone
-    from voice_coach.errors import VoiceCoachError
-    from voice_coach.timed import SAMPLE_RATE
+    from voice_coach.core.errors import VoiceCoachError
+    from voice_coach.core.timed import SAMPLE_RATE
 
     seconds = float(args.seconds)
     if not 0.2 <= seconds <= 600:

@@ -60,8 +60,8 @@ def add_capture_options(p: argparse.ArgumentParser) -> None:
 
 
 def capture_settings(args: argparse.Namespace) -> Any:
-    from voice_coach.answer_capture import CaptureSettings
-    from voice_coach.errors import VoiceCoachError
+    from voice_coach.live.capture import CaptureSettings
+    from voice_coach.core.errors import VoiceCoachError
 
     settings = CaptureSettings(end_silence_s=args.end_silence, max_answer_s=args.max_answer, no_answer_s=args.no_answer)
     settings.check()
@@ -77,7 +77,7 @@ def make_speaker(args: argparse.Namespace) -> Any:
     if args.quiet:
         return SilentSpeaker(prefix="Interviewer: ")
     if not 60 <= args.rate <= 400:
-        from voice_coach.errors import VoiceCoachError
+        from voice_coach.core.errors import VoiceCoachError
 
         raise VoiceCoachError(f"--rate must be between 60 and 400 words a minute, not {args.rate}")
     return Pyttsx3Speaker(args.voice, args.rate, args.output_device, args.phone_line)
@@ -98,11 +98,11 @@ def session_settings(args: argparse.Namespace, analysis: Any, capture: Any, sour
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from voice_coach.analyze import load_transcriber
-    from voice_coach.answer_capture import EnterKey, FileInputs, MicrophoneInputs
-    from voice_coach.bank import load_bank
+    from voice_coach.live.replay import load_transcriber
+    from voice_coach.live.capture import EnterKey, FileInputs, MicrophoneInputs
+    from voice_coach.interview.bank import load_bank
     from voice_coach.commands.analyze import settings_from
-    from voice_coach.session import Interview, ModelLoader, load_lines
+    from voice_coach.interview.session import Interview, ModelLoader, load_lines
     from voice_coach.store import Store
 
     console = Console(highlight=False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from voice_coach.bank import QuestionBank
+    from voice_coach.interview.bank import QuestionBank
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from voice_coach.bank import load_bank
+    from voice_coach.interview.bank import load_bank
 
     bank = load_bank(args.bank)
     table = render_table(bank, args.category, details=args.details)  # an unknown category fails before output

@@ -43,7 +43,7 @@ def _format(args: argparse.Namespace) -> str | None:
 
 def play(samples: object, rate: int, on_start: Callable[[], None] | None = None) -> None:
     """Play through the default output; DeviceError (one line) when there is none. `on_start` runs once it opened."""
-    from voice_coach.errors import DeviceError
+    from voice_coach.core.errors import DeviceError
 
     try:
         import sounddevice as sd

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from voice_coach.errors import VoiceCoachError
+from voice_coach.core.errors import VoiceCoachError
 
 
 class StoreError(VoiceCoachError):

@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from voice_coach.pipeline import LiveStats
+from voice_coach.live.analyzer import LiveStats
 
 REFRESH_PER_SECOND = 4
 """Live redraws per second (the target is at least two)."""

@@ -58,7 +58,7 @@ class Target:
 def pace_target(band: tuple[float, float] | None = None) -> Target:
     """Pace in words per minute; the band comes from AnalysisSettings unless given."""
     if band is None:
-        from voice_coach.settings import AnalysisSettings
+        from voice_coach.core.settings import AnalysisSettings
 
         band = AnalysisSettings().pace_band_wpm
     return Target("wpm", "pace", "wpm", float(band[0]), float(band[1]))

@@ -21,11 +21,11 @@ from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer, speech_s
 from voice_coach.analysis.hesitations import find_hesitations
 from voice_coach.analysis.speech_spans import split_islands
 from voice_coach.analysis.lexical_fillers import is_non_lexical, lexical_filler_spans
-from voice_coach.heap import release_free_memory
-from voice_coach.interfaces import Transcriber
-from voice_coach.settings import AnalysisSettings
-from voice_coach.timed import SAMPLE_RATE, Span, Word
-from voice_coach.vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
+from voice_coach.core.heap import release_free_memory
+from voice_coach.core.interfaces import Transcriber
+from voice_coach.core.settings import AnalysisSettings
+from voice_coach.core.timed import SAMPLE_RATE, Span, Word
+from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
 
 CUT_SILENCE_S = 0.5
 """A silence this long closes a stretch (if enough speech is waiting)."""

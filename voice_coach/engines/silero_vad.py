@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.timed import SAMPLE_RATE
 
 FRAME_SAMPLES = 512  # Silero's window at 16 kHz: 32 ms
 _CONTEXT_SAMPLES = 64

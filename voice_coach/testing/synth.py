@@ -21,8 +21,8 @@ from typing import Union
 
 import numpy as np
 
-from voice_coach.errors import VoiceCoachError
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.errors import VoiceCoachError
+from voice_coach.core.timed import SAMPLE_RATE
 
 NON_LEXICAL = ("um", "uh", "er", "erm", "hmm")
 """Hesitation sounds that are not words."""

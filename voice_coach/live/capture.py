@@ -22,9 +22,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from voice_coach.errors import DeviceError, VoiceCoachError
-from voice_coach.interfaces import AudioSource
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.core.interfaces import AudioSource
+from voice_coach.core.timed import SAMPLE_RATE
 
 ENTER, SILENCE, MAX_LENGTH, NO_ANSWER = "enter", "silence", "max_length", "no_answer"
 SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST = "source_ended", "interrupted", "device_lost", "repeat_request"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from voice_coach.errors import VoiceCoachError
+from voice_coach.core.errors import VoiceCoachError
 
 try:
     import tomllib
@@ -28,7 +28,7 @@ except ModuleNotFoundError:  # Python 3.10: the same parser as a package
 
 def _prompts_dir() -> Path:
     """prompts/ beside the package in a checkout (editable install); share/voice-coach/prompts in a wheel install."""
-    here = Path(__file__).resolve().parent.parent / "prompts"
+    here = Path(__file__).resolve().parents[2] / "prompts"
     if here.is_dir():
         return here
     return Path(sys.prefix) / "share" / "voice-coach" / "prompts"

@@ -10,7 +10,7 @@ from typing import Iterator, Protocol, Sequence
 
 import numpy as np
 
-from voice_coach.timed import Word
+from voice_coach.core.timed import Word
 
 
 class AudioSource(Protocol):

@@ -7,17 +7,17 @@ from typing import Callable
 
 from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.audio.decode import iter_blocks
-from voice_coach.interfaces import Transcriber
-from voice_coach.pipeline import FILE_STRETCH_S, LiveAnalyzer
-from voice_coach.settings import AnalysisSettings
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.core.interfaces import Transcriber
+from voice_coach.live.analyzer import FILE_STRETCH_S, LiveAnalyzer
+from voice_coach.core.settings import AnalysisSettings
+from voice_coach.core.timed import SAMPLE_RATE
 
 Progress = Callable[[float], None]
 """Called with the seconds of audio processed so far."""
 
 
 def load_transcriber(model: str | None = None, device: str = "cpu", compute_type: str = "int8") -> Transcriber:
-    from voice_coach.transcriber import WhisperTranscriber
+    from voice_coach.engines.whisper import WhisperTranscriber
 
     return WhisperTranscriber(model, device=device, compute_type=compute_type)
 

@@ -27,7 +27,7 @@ from voice_coach.analysis.feedback import (
     followup_feedback,
     summarize_session,
 )
-from voice_coach.answer_capture import (
+from voice_coach.live.capture import (
     DEVICE_LOST,
     INTERRUPTED,
     NO_ANSWER,
@@ -40,11 +40,11 @@ from voice_coach.answer_capture import (
     capture_answer,
     is_repeat_request,
 )
-from voice_coach.bank import PROMPTS_DIR, Question
-from voice_coach.errors import DeviceError, VoiceCoachError
-from voice_coach.interfaces import Speaker, Transcriber
-from voice_coach.settings import AnalysisSettings
-from voice_coach.timed import SAMPLE_RATE
+from voice_coach.interview.bank import PROMPTS_DIR, Question
+from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.core.interfaces import Speaker, Transcriber
+from voice_coach.core.settings import AnalysisSettings
+from voice_coach.core.timed import SAMPLE_RATE
 
 DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
 LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "next_question": ("question",),
@@ -336,7 +336,7 @@ class Interview:
                 followup: bool = False) -> tuple[Capture | None, Any]:
         from rich.live import Live
 
-        from voice_coach.pipeline import LiveAnalyzer
+        from voice_coach.live.analyzer import LiveAnalyzer
         from voice_coach.views.live_view import (
             REFRESH_PER_SECOND,
             LiveViewSettings,

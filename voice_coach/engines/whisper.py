@@ -17,9 +17,9 @@ from typing import Sequence
 
 import numpy as np
 
-from voice_coach.errors import ModelError
-from voice_coach.heap import release_free_memory
-from voice_coach.timed import SAMPLE_RATE, Word
+from voice_coach.core.errors import ModelError
+from voice_coach.core.heap import release_free_memory
+from voice_coach.core.timed import SAMPLE_RATE, Word
 
 EMBEDDED = "tiny.en (embedded)"
 PROBE_PROMPT = "Umm, uh, hmm. Er, so, uh, let me think."

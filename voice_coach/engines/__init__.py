@@ -1,0 +1,1 @@
+"""What loads a model: Whisper (faster-whisper) and Silero voice activity."""
