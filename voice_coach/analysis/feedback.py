@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-FILLERS_PER_MIN_LIMIT = 3.0
-"""More fillers than this per minute is what a listener starts to notice."""
-SLOW_START_S = 3.0
-"""A candidate who takes longer than this to start sounds unprepared on a call."""
-FAR_OFF_WPM = 20.0
-"""Beyond the pace band by more than this is "fast"/"slow", within it "a little"."""
+from voice_coach.core import targets as T
+
+FILLERS_PER_MIN_LIMIT = T.FILLERS_PER_MIN
+SLOW_START_S = T.RESPONSE_LATENCY_S
+FAR_OFF_WPM = T.FAR_OFF_WPM
 STAR_ORDER = ("result", "action", "situation", "task")
 """Which missing STAR part to ask about first: the result is what interviewers miss most."""
 
@@ -115,7 +114,7 @@ def _pace(analysis: Mapping[str, Any]) -> tuple[str, float, str] | None:
     wpm = _num(pace.get("wpm"))
     if not wpm or pace.get("verdict") == "n/a":
         return None
-    lo, hi = (pace.get("band") or [130.0, 160.0])[:2]
+    lo, hi = (pace.get("band") or T.PACE_WPM)[:2]
     about = _about_wpm(wpm)
     if wpm > hi:
         off = wpm - hi
@@ -156,7 +155,7 @@ def _fixes(analysis: Mapping[str, Any], star_expected: bool) -> list[Point]:
         out.append(Point("star", _STAR_FIX[missing]))
     verdict = length.get("verdict")
     if verdict in ("short", "long"):
-        lo, hi = (length.get("band") or [60, 120])[:2]
+        lo, hi = (length.get("band") or T.LENGTH_BY_KIND_S["behavioral"])[:2]
         spoken = _num(length.get("speaking_s")) or 0.0
         word = "short" if verdict == "short" else "long"
         out.append(Point("length", f"the answer ran about {_seconds(spoken)}, {word} for this question; "
@@ -193,7 +192,7 @@ def _strengths(analysis: Mapping[str, Any], star_expected: bool) -> list[Point]:
     if star_expected and present.get("result") and star.get("result_concrete"):
         out.append(Point("star", "a clear, concrete result at the end"))
     latency = _num(pauses.get("response_latency_s"))
-    if latency is not None and latency <= 1.5:
+    if latency is not None and latency <= T.QUICK_START_S:
         out.append(Point("latency", "a quick, confident start"))
     if length.get("verdict") == "good":
         out.append(Point("length", f"a good length, about {_seconds(speaking)}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from voice_coach.core.targets import PACE_WPM
 from voice_coach.core.timed import Span, Word
 
 WINDOW_S = 15.0
@@ -53,7 +54,7 @@ def measure_pace(
     words: Sequence[Word],
     speech: Sequence[Span],
     pauses: Sequence[Span],
-    band: tuple[float, float] = (130.0, 160.0),
+    band: tuple[float, float] = PACE_WPM,
     window_s: float = WINDOW_S,
 ) -> PaceResult:
     """`speech`: speech spans from voice activity; `pauses`: the pauses >= 1 s inside the answer."""

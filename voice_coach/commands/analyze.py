@@ -30,10 +30,17 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_analysis_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--pace", type=_band, default=(130.0, 160.0), metavar="LO-HI", help="target pace in wpm (default 130-160)")
-    p.add_argument("--length", type=_band, default=(60.0, 120.0), metavar="LO-HI", help="target answer length in s (default 60-120)")
-    p.add_argument("--pause", type=float, default=1.0, metavar="S", help="shortest silence reported as a pause (default 1.0 s)")
-    p.add_argument("--dead-air", type=float, default=3.0, metavar="S", help="pause counted as dead air (default 3.0 s)")
+    from voice_coach.core import targets as T
+
+    lo, hi = T.PACE_WPM
+    p.add_argument("--pace", type=_band, default=T.PACE_WPM, metavar="LO-HI", help=f"target pace in wpm (default {lo:g}-{hi:g})")
+    kinds = ", ".join(f"{k} {a:g}-{b:g}" for k, (a, b) in T.LENGTH_BY_KIND_S.items())
+    p.add_argument("--length", type=_band, default=None, metavar="LO-HI",
+                   help=f"target answer length in s for every question (default: the question's own; {kinds})")
+    p.add_argument("--pause", type=float, default=T.PAUSE_MIN_S, metavar="S",
+                   help=f"shortest silence reported as a pause (default {T.PAUSE_MIN_S:g} s)")
+    p.add_argument("--dead-air", type=float, default=T.DEAD_AIR_S, metavar="S",
+                   help=f"pause counted as dead air (default {T.DEAD_AIR_S:g} s)")
 
 
 def _band(text: str) -> tuple[float, float]:
@@ -46,12 +53,21 @@ def _band(text: str) -> tuple[float, float]:
     return lo, hi
 
 
+def targets_from(args: argparse.Namespace):
+    """core.targets with this run's --pace, --length, --pause and --dead-air applied."""
+    from voice_coach.core.targets import DEFAULT_TARGETS
+
+    return DEFAULT_TARGETS.with_overrides(pace_wpm=args.pace, length_s=args.length, pause_min_s=args.pause,
+                                          dead_air_s=args.dead_air)
+
+
 def settings_from(args: argparse.Namespace, expect_star: bool = True):
     from voice_coach.core.settings import AnalysisSettings
 
+    targets = targets_from(args)
     return AnalysisSettings(
-        pace_band_wpm=args.pace, pause_min_s=args.pause, dead_air_s=args.dead_air,
-        length_band_s=args.length, expect_star=expect_star,
+        pace_band_wpm=targets.pace_wpm, pause_min_s=targets.pause_min_s, dead_air_s=targets.dead_air_s,
+        length_band_s=targets.length_for(None), expect_star=expect_star,
     )
 
 

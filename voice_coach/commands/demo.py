@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.live.capture import CaptureSettings
     from voice_coach.audio.speaker import SilentSpeaker
     from voice_coach.interview.bank import load_bank
-    from voice_coach.commands.analyze import settings_from
+    from voice_coach.commands.analyze import settings_from, targets_from
     from voice_coach.commands.practice import make_speaker, session_settings
     from voice_coach.core.errors import DeviceError
     from voice_coach.interview.session import Interview, ModelLoader, load_lines
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         with Store.open(home) as store:
             interview = Interview(
                 questions, inputs, speaker, loader, console=console, store=store, analysis=analysis,
-                use_question_length=tuple(args.length) == (60.0, 120.0), capture=capture, lines=load_lines(),
+                targets=targets_from(args), capture=capture, lines=load_lines(),
                 kind="demo", bank_label=str(bank.path), role=bank.role,
                 session_settings=session_settings(args, analysis, capture, inputs.description),
                 echo=spoken, enter=None, seed=7,

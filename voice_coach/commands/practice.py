@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.live.replay import load_transcriber
     from voice_coach.live.capture import EnterKey, FileInputs, MicrophoneInputs
     from voice_coach.interview.bank import load_bank
-    from voice_coach.commands.analyze import settings_from
+    from voice_coach.commands.analyze import settings_from, targets_from
     from voice_coach.interview.session import Interview, ModelLoader, load_lines
     from voice_coach.store import Store
 
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         interview = Interview(
             questions, inputs, speaker, loader, console=console, store=store, analysis=analysis,
-            use_question_length=tuple(args.length) == (60.0, 120.0), capture=capture, lines=lines,
+            targets=targets_from(args), capture=capture, lines=lines,
             kind="practice", bank_label=str(bank.path or "built-in"), role=bank.role,
             session_settings=session_settings(args, analysis, capture, inputs.description),
             echo=not args.quiet, enter=EnterKey(), seed=args.seed,

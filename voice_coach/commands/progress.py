@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_date_filters(p)
     p.add_argument("--by", choices=("session", "day", "week"), default="session", help="one point per ... (default: session)")
     p.add_argument("--metric", choices=tuple(METRICS), default="pace", help="metric for the bar chart (default: pace)")
-    p.add_argument("--pace-band", type=_band, metavar="LOW-HIGH", help="target pace in wpm (default 130-160)")
+    p.add_argument("--pace-band", type=_band, metavar="LOW-HIGH", help="target pace in wpm (default: core.targets.PACE_WPM, 130-160)")
     p.add_argument("--png", type=Path, metavar="FILE", help="also write the charts as a PNG picture")
     p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report (inline SVG)")
     p.set_defaults(func=run)

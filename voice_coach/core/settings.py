@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voice_coach.core import targets as T
+
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    pace_band_wpm: tuple[float, float] = (130.0, 160.0)
-    """Target speaking pace; conversational English on the phone sits around 130-160 wpm."""
-    pause_min_s: float = 1.0
+    pace_band_wpm: tuple[float, float] = T.PACE_WPM
+    """Target speaking pace (core.targets.PACE_WPM)."""
+    pause_min_s: float = T.PAUSE_MIN_S
     """A silence inside the answer at least this long is reported as a pause."""
-    dead_air_s: float = 3.0
+    dead_air_s: float = T.DEAD_AIR_S
     """A pause at least this long is dead air: the listener wonders whether you are still there."""
-    length_band_s: tuple[float, float] = (60.0, 120.0)
-    """Target answer length for a behavioral answer."""
+    length_band_s: tuple[float, float] = T.LENGTH_BY_KIND_S["behavioral"]
+    """Target answer length; the interview sets the question's own band (core.targets.Targets.length_for)."""
     expect_star: bool = True
     """Whether the question calls for a STAR answer (changes the coaching, not the labels)."""

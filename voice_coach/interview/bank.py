@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from voice_coach.core.errors import VoiceCoachError
+from voice_coach.core.targets import LENGTH_BY_KIND_S
 
 try:
     import tomllib
@@ -54,7 +55,7 @@ DEFAULT_CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 # Language-neutral fallbacks; probe wording has none, so it is always in the bank's own language.
 BUILTIN_STAR = {"behavioral": True, "situational": False, "general": False}
-BUILTIN_TARGET_S = {"behavioral": (60.0, 120.0), "situational": (45.0, 90.0), "general": (20.0, 60.0)}
+BUILTIN_TARGET_S = LENGTH_BY_KIND_S
 MAX_TARGET_S = 600.0
 QUESTION_KEYS = ("id", "category", "kind", "text", "listen_for", "star", "target_s", "probes")
 DEFAULT_KEYS = ("star", "target_s", "probes")

@@ -44,6 +44,7 @@ from voice_coach.interview.bank import PROMPTS_DIR, Question
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.core.interfaces import Speaker, Transcriber
 from voice_coach.core.settings import AnalysisSettings
+from voice_coach.core.targets import DEFAULT_TARGETS, Targets
 from voice_coach.core.timed import SAMPLE_RATE
 
 DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
@@ -52,8 +53,6 @@ LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "
                "move_on": (), "followup": ("probe",), "closing": ()}
 DEFAULT_ANALYSIS = AnalysisSettings()
 DEFAULT_CAPTURE = CaptureSettings()
-FOLLOWUP_LENGTH_S = (10.0, 60.0)
-"""A follow-up answer supplies one missing part: a sentence or a few, not a whole story."""
 ENDED = {"enter": "you pressed Enter", "silence": "silence after speech", "max_length": "maximum length reached",
          "no_answer": "no answer heard", "source_ended": "end of the recording", "interrupted": "Ctrl-C",
          "device_lost": "the microphone went away", "repeat_request": "a request to repeat"}
@@ -209,13 +208,13 @@ class Interview:
 
     def __init__(self, questions: Sequence[Question], inputs: AnswerInputs, speaker: Speaker,
                  transcriber: Transcriber | ModelLoader, *, console: Any, store: Any = None,
-                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, use_question_length: bool = True,
+                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, targets: Targets = DEFAULT_TARGETS,
                  capture: CaptureSettings = DEFAULT_CAPTURE, lines: InterviewerLines | None = None,
                  kind: str = "practice", bank_label: str | None = None, role: str = "customer service",
                  session_settings: dict | None = None, echo: bool = False, enter: EnterKey | None = None,
                  show_live: bool | None = None, seed: int | None = None) -> None:
         self.questions, self.inputs, self.console, self.store = list(questions), inputs, console, store
-        self.analysis, self.use_question_length, self.capture_settings = analysis, use_question_length, capture
+        self.analysis, self.targets, self.capture_settings = analysis, targets, capture
         self.lines = lines or load_lines()
         self.kind, self.bank_label, self.role = kind, bank_label, role
         self.session_settings = dict(session_settings or {})
@@ -328,8 +327,8 @@ class Interview:
 
     def settings_for(self, q: Question, followup: bool) -> AnalysisSettings:
         if followup:
-            return replace(self.analysis, expect_star=False, length_band_s=FOLLOWUP_LENGTH_S)
-        band = (q.target_s[0], q.target_s[1]) if self.use_question_length else self.analysis.length_band_s
+            return replace(self.analysis, expect_star=False, length_band_s=self.targets.followup_length_s)
+        band = self.targets.length_for(q.kind, (q.target_s[0], q.target_s[1]))
         return replace(self.analysis, expect_star=q.star, length_band_s=band)
 
     def _listen(self, q: Question, purpose: str, title: str, reply: bool = False,

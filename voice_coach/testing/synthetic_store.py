@@ -10,6 +10,8 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from voice_coach.core.targets import PACE_WPM
+
 _VOCAB = ["the", "customer", "called", "about", "a", "late", "order", "and", "I", "listened", "first", "then", "checked", "the", "account", "found", "the", "problem", "fixed", "it", "and", "followed", "up", "the", "next", "day", "so", "they", "stayed", "with", "us"]  # fmt: skip
 _PART = {"S": "situation", "T": "task", "A": "action", "R": "result"}
 
@@ -68,7 +70,7 @@ def synthetic_analysis(
             "wpm": round(words / minutes, 1),
             "articulation_wpm": round(wpm * 1.1, 1),
             "verdict": None,
-            "band": [130, 160],
+            "band": list(PACE_WPM),
             "windows": [],
         },
         "fillers": {"count": fillers, "per_minute": round(fillers / minutes, 2), "items": filler_items},

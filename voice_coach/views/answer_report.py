@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from voice_coach.core.targets import FILLERS_PER_MIN, PACE_WPM
 from voice_coach.views.review_view import block_text
 from voice_coach.views.transcript import answer_tokens, star_blocks
 
@@ -27,13 +28,13 @@ def metrics_table(a: Mapping[str, Any]) -> Table:
     t.add_column("value", justify="right")
     t.add_column("target")
     t.add_column("")
-    lo, hi = pace.get("band", [130, 160])
+    lo, hi = pace.get("band", PACE_WPM)
     t.add_row("pace", f"{pace['wpm']:.0f} wpm", f"{lo:.0f}-{hi:.0f} wpm", _verdict(pace.get("verdict", "n/a")))
     t.add_row("articulation rate", f"{pace.get('articulation_wpm', 0):.0f} wpm", "pauses >= 1 s left out", "")
     if pace.get("windows"):
         t.add_row("pace per 15 s", " ".join(f"{w['wpm']:.0f}" for w in pace["windows"]), "", "")
     top = ", ".join(f"{text} x{n}" for text, n in fillers.get("top", [])[:3])
-    t.add_row("fillers", f"{fillers['count']} ({fillers.get('per_minute', 0):.1f}/min)", "under 3 per minute", top)
+    t.add_row("fillers", f"{fillers['count']} ({fillers.get('per_minute', 0):.1f}/min)", f"under {FILLERS_PER_MIN:g} per minute", top)
     latency = pauses.get("response_latency_s")
     t.add_row("response latency", "-" if latency is None else f"{latency:.2f} s", "under 3 s", "")
     t.add_row(

@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from voice_coach.core import targets as T
 from voice_coach.live.analyzer import LiveStats
 
 REFRESH_PER_SECOND = 4
@@ -27,8 +28,8 @@ class LiveViewSettings:
     """What the panel compares the running figures with."""
 
     title: str = "Your answer"
-    pace_band_wpm: tuple[float, float] = (130.0, 160.0)
-    dead_air_s: float = 3.0
+    pace_band_wpm: tuple[float, float] = T.PACE_WPM
+    dead_air_s: float = T.DEAD_AIR_S
     end_silence_s: float = 6.0
     max_answer_s: float = 180.0
     enter_ends: bool = True

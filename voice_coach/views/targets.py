@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from voice_coach.core import targets as T
+
 
 @dataclass(frozen=True)
 class Target:
@@ -58,19 +60,17 @@ class Target:
 def pace_target(band: tuple[float, float] | None = None) -> Target:
     """Pace in words per minute; the band comes from AnalysisSettings unless given."""
     if band is None:
-        from voice_coach.core.settings import AnalysisSettings
-
-        band = AnalysisSettings().pace_band_wpm
+        band = T.PACE_WPM
     return Target("wpm", "pace", "wpm", float(band[0]), float(band[1]))
 
 
-FILLERS = Target("fillers_per_min", "fillers", "per min", None, 3.0, digits=1)
+FILLERS = Target("fillers_per_min", "fillers", "per min", None, T.FILLERS_PER_MIN, digits=1)
 """Up to about three fillers a minute goes unnoticed on a call; more starts to sound unsure."""
-DEAD_AIR = Target("dead_air_per_answer", "dead air", "per answer", None, 0.5, digits=1)
+DEAD_AIR = Target("dead_air_per_answer", "dead air", "per answer", None, T.DEAD_AIR_PER_ANSWER, digits=1)
 """Dead-air events (silences of dead_air_s or more) per answer; the aim is none."""
-LATENCY = Target("response_latency_s", "response latency", "s", None, 2.0, digits=1)
+LATENCY = Target("response_latency_s", "response latency", "s", None, T.RESPONSE_LATENCY_S, digits=1)
 """Seconds from the end of the question to the first word; a short think is fine, a long one is dead air."""
-STAR = Target("star_complete", "STAR completeness", "", 0.75, 1.0, percent=True)
+STAR = Target("star_complete", "STAR completeness", "", T.STAR_COMPLETE_MIN, 1.0, percent=True)
 """Share of Situation, Task, Action, Result present; three of four is the floor."""
 
 
