@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from test_answer_capture import live_for, speech
 
@@ -15,6 +13,14 @@ from voice_coach.analysis.feedback import (
     missing_star_part,
     summarize_session,
 )
+from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.fillers import FillerResult
+from voice_coach.analysis.length import LengthResult
+from voice_coach.analysis.lexical_fillers import FillerItem
+from voice_coach.analysis.pace import PaceResult
+from voice_coach.analysis.pauses import PauseResult
+from voice_coach.analysis.star import StarResult
+from voice_coach.core.timed import Span, Word
 from voice_coach.live.capture import capture_answer
 from voice_coach.audio.file_source import ArraySource
 
@@ -23,21 +29,22 @@ ALL = {"situation": True, "task": True, "action": True, "result": True}
 
 def analysis(wpm: float = 145.0, fillers: int = 0, minutes: float = 1.25, top: str = "um", dead: list[float] = (),
              latency: float = 0.8, length_band: tuple = (60, 120), present: dict = ALL, concrete: bool = True,
-             no_speech: bool = False) -> dict[str, Any]:
-    """An analysis dict shaped like AnswerAnalysis.to_dict(), with verdicts computed the analyzer's way."""
+             no_speech: bool = False) -> AnswerAnalysis:
+    """A typed answer record with these figures, verdicts computed the analyzer's way."""
     speaking = minutes * 60
     lo, hi = length_band
-    return {
-        "no_speech": no_speech,
-        "pace": {"wpm": wpm, "word_count": int(wpm * minutes), "band": [130.0, 160.0],
-                 "verdict": "fast" if wpm > 160 else "slow" if wpm < 130 else "good"},
-        "fillers": {"count": fillers, "per_minute": fillers / minutes, "top": [[top, fillers]] if fillers else []},
-        "pauses": {"items": [{"duration": d} for d in dead], "dead_air_count": sum(d >= 3.0 for d in dead),
-                   "longest_s": max(dead, default=0.0), "response_latency_s": latency},
-        "length": {"speaking_s": speaking, "band": [lo, hi],
-                   "verdict": "short" if speaking < lo else "long" if speaking > hi else "good"},
-        "star": {"present": dict(present), "result_concrete": concrete},
-    }
+    start = latency
+    pace = PaceResult(wpm, wpm, int(wpm * minutes), (), "fast" if wpm > 160 else "slow" if wpm < 130 else "good",
+                      (130.0, 160.0))
+    items = tuple(FillerItem(top, start + i, start + i + 0.3, "hesitation") for i in range(fillers))
+    filler = FillerResult(items, fillers / minutes, ((top, fillers),) if fillers else ())
+    gaps = tuple(Span(start + 1.0 + 10 * i, start + 1.0 + 10 * i + d) for i, d in enumerate(dead))
+    pauses = PauseResult(gaps, latency, tuple(g for g in gaps if g.duration >= 3.0), max(dead, default=0.0), 0.1, 1.0, 3.0)
+    length = LengthResult(speaking, "short" if speaking < lo else "long" if speaking > hi else "good", (lo, hi))
+    star = StarResult((), (), dict(present), {}, concrete, None, ())
+    words = () if no_speech else (Word("hello", start, start + 0.4),)
+    speech = () if no_speech else (Span(start, start + speaking),)
+    return AnswerAnalysis(speaking + latency, words, speech, pace, filler, pauses, star, length)
 
 
 def test_pace_figure_and_its_band() -> None:
@@ -106,12 +113,12 @@ def test_feedback_figures_from_a_real_answer() -> None:
     answer = speech(script, tail_s=0.5)
     live, _ = live_for(answer)
     capture_answer(ArraySource(answer.samples, realtime=False), live)
-    data = live.finish().to_dict()
+    data = live.finish()
     fb = answer_feedback(data, star_expected=False)
-    assert data["pauses"]["dead_air_count"] == 1
+    assert len(data.pauses.dead_air) == 1
     assert fb.fix.kind == "silence" and fb.fix.text.startswith("one long silence, the longest about 3 seconds")
-    pace_words = f"about {int(5 * round(data['pace']['wpm'] / 5))} words a minute"
-    assert fb.strength and (pace_words in fb.strength.text or data["pace"]["verdict"] != "good")
+    pace_words = f"about {int(5 * round(data.pace.wpm / 5))} words a minute"
+    assert fb.strength and (pace_words in fb.strength.text or data.pace.verdict != "good")
 
 
 def test_session_summary_figures() -> None:
@@ -123,10 +130,11 @@ def test_session_summary_figures() -> None:
         AnswerRecap(analysis(no_speech=True), star_expected=False),
     ]
     recap = summarize_session(recaps)
-    mean = (150.0 * 150 + 180.0 * 360) / 510
+    mean = 60.0 * (150 + 360) / (60 + 120)  # pooled: all words over all speaking time
     assert f"Average pace: {mean:.0f} wpm" in recap.lines
     assert "Fillers: 6 (2.0 per minute)" in recap.lines
-    assert "Answers with speech: 2 of 3 questions (plus 1 follow-up)" in recap.lines
+    assert "Answers with speech: 2 of 3 questions (follow-ups not counted: 1)" in recap.lines
+    assert recap.figures.wpm == pytest.approx(mean) and recap.figures.totals.followups == 1
     assert "Complete STAR stories: 0 of 1" in recap.lines
     assert f"about {int(5 * round(mean / 5))} words a minute" in recap.spoken
     assert "one long silence" in recap.spoken and "Your story was missing at least one STAR part." in recap.spoken

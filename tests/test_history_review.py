@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import html.parser
 import json
 import random
@@ -54,7 +56,9 @@ def home(tmp_path) -> Path:
             sid = store.start_session(bank="default", model="tiny.en", settings={"dead_air_s": 3.0})
             for q in range(3):
                 a = synthetic_analysis(rng, words=80, wpm=wpm, fillers=6 - day // 2, pauses=(1.4, 3.4), star="STAR" if q else "SA")
-                a["pace"]["wpm"] = float(wpm)  # exact, so the trend sentence is known
+                # exact, so the trend sentence is known: words over speaking time is `wpm`
+                a = replace(a, pace=replace(a.pace, wpm=float(wpm)),
+                            length=replace(a.length, speaking_s=60.0 * a.pace.word_count / wpm))
                 cat = "general" if q == 0 else "behavioral"
                 store.save_answer(sid, question={"id": f"q{q}", "category": cat, "kind": cat, "star": q > 0,
                                                  "text": f"Question {q}: tell me about a hard call."},
@@ -158,7 +162,7 @@ def test_review_exports_md_html_json(home, tmp_path, capsys):
     with Store.open(home, readonly=True) as s:
         sid = s.resolve_session("last")
         stored = s.answers(sid)
-    fillers = sum(len(a.analysis["fillers"]["items"]) for a in stored)
+    fillers = sum(len(a.analysis.to_dict()["fillers"]["items"]) for a in stored)
     code, out, _ = run(capsys, "review", sid, "--home", str(home), "--format", "md")
     assert code == 0 and out.count("**um**") + out.count("**uh**") == fillers and "*\\[3.4 s\\]*" in out
     out_html = tmp_path / "r.html"
@@ -169,7 +173,7 @@ def test_review_exports_md_html_json(home, tmp_path, capsys):
     assert parser.fillers == fillers and parser.stack == []
     code, out, _ = run(capsys, "review", sid, "--home", str(home), "--format", "json")
     doc = json.loads(out)
-    assert [a["analysis"] for a in doc["answers"]] == [a.analysis for a in stored]
+    assert [a["analysis"] for a in doc["answers"]] == [a.analysis.to_dict() for a in stored]
     assert doc["session"]["id"] == sid
 
 
@@ -182,7 +186,7 @@ def test_review_subtitles(home, tmp_path, capsys):
     assert run(capsys, "review", sid, "--home", str(home), "--answer", "1", "--out", str(vtt))[0] == 0
     with Store.open(home, readonly=True) as s:
         (answer,) = s.answers(sid, 1)
-    words = [w["text"] for w in answer.analysis["words"]]
+    words = [w["text"] for w in answer.analysis.to_dict()["words"]]
     blocks = srt.read_text().strip().split("\n\n")
     assert [b.splitlines()[0] for b in blocks] == [str(i) for i in range(1, len(blocks) + 1)]
     cue_words = " ".join(b.splitlines()[2] for b in blocks).replace("<i>", "").replace("</i>", "").split()
@@ -328,13 +332,6 @@ def test_export_refuses_to_overwrite_and_odd_names(home, tmp_path, capsys):
 # ---- import -------------------------------------------------------------------------------------
 
 
-class FakeResult:
-    def __init__(self, samples: np.ndarray, analysis: dict) -> None:
-        self.samples = samples
-        self._analysis = analysis
-
-    def to_dict(self) -> dict:
-        return self._analysis
 
 
 def test_import_files_into_one_session(tmp_path, capsys, monkeypatch):
@@ -352,7 +349,7 @@ def test_import_files_into_one_session(tmp_path, capsys, monkeypatch):
             raise AudioInputError(f"{path} does not exist")
         samples, _ = sf.read(path, dtype="float32")
         seen.append(path.name)
-        return FakeResult(samples, synthetic_analysis(random.Random(len(seen)), wpm=140 + 10 * len(seen)))
+        return replace(synthetic_analysis(random.Random(len(seen)), wpm=140 + 10 * len(seen)), samples=samples)
 
     monkeypatch.setattr(analyze, "load_transcriber", lambda model=None: object())
     monkeypatch.setattr(analyze, "analyze_file", fake_analyze)
@@ -367,7 +364,7 @@ def test_import_files_into_one_session(tmp_path, capsys, monkeypatch):
         assert [a.question_text for a in answers] == ["memo1.wav", "memo2.flac"]
         assert [a.category for a in answers] == ["general", "general"]
         assert len(s.read_audio(answers[1])[0]) == 3 * 16000
-        assert f"Pace {answers[1].analysis['pace']['wpm']:.0f} wpm" in answers[1].feedback
+        assert f"Pace {answers[1].analysis.to_dict()['pace']['wpm']:.0f} wpm" in answers[1].feedback
     assert summary.id in out
 
 
@@ -390,7 +387,7 @@ def test_import_with_the_real_analyzer(tmp_path, capsys):
         (answer,) = s.answers(s.resolve_session("last"))
         assert answer.question_text == "voice memo.wav"
         assert len(s.read_audio(answer)[0]) == len(audio)
-        assert "customer" in answer.analysis["transcript"].lower()
-        longest = max(p["duration"] for p in answer.analysis["pauses"]["items"])
+        assert "customer" in answer.analysis.to_dict()["transcript"].lower()
+        longest = max(p["duration"] for p in answer.analysis.to_dict()["pauses"]["items"])
         assert abs(longest - 2.0) < 0.3
         assert answer.metrics["wpm"] and answer.metrics["wpm"] > 60

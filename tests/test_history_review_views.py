@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import itertools
 import random
 import struct
@@ -14,6 +16,8 @@ import pytest
 from rich.console import Console
 
 from voice_coach.store.records import SessionSummary
+from voice_coach.analysis.lexical_fillers import FillerItem
+from voice_coach.analysis.session_figures import AnswerTotals
 from voice_coach.testing.synthetic_store import synthetic_analysis
 from voice_coach.views.chart_layout import layout, nice_ticks
 from voice_coach.views.charts_png import BAND, Canvas, progress_png
@@ -26,10 +30,14 @@ from voice_coach.views.transcript import answer_tokens, star_blocks
 
 
 def session(i: int, wpm: float | None, fpm: float = 2.0, ts: float | None = None, answers: int = 3) -> SessionSummary:
+    """A session of `answers` one-minute answers at `wpm` with `fpm` fillers a minute."""
+    speaking = 60.0 * answers if wpm is not None else 0.0
+    totals = AnswerTotals(answers=answers, speech_answers=answers if wpm is not None else 0,
+                          words=round((wpm or 0) * answers), speaking_s=speaking, fillers=round(fpm * answers),
+                          dead_air=1, latency_sum_s=1.0 * answers, star_answers=answers, star_complete_sum=0.75 * answers,
+                          duration_s=60.0 * answers)
     return SessionSummary(id=f"s{i}", started_ts=ts if ts is not None else 1_790_000_000 + i * 86400, finished_ts=None,
-                          complete=True, kind="practice", bank=None, model="m", answers=answers, duration_s=60.0 * answers,
-                          wpm=wpm, fillers_per_min=fpm, dead_air=1, response_latency_s=1.0, star_complete=0.75,
-                          speech_answers=answers if wpm is not None else 0, star_answers=answers)  # fmt: skip
+                          complete=True, kind="practice", bank=None, model="m", totals=totals)  # fmt: skip
 
 
 def render(renderable, width: int = 100) -> str:
@@ -40,7 +48,8 @@ def render(renderable, width: int = 100) -> str:
 
 def test_tokens_put_pauses_between_the_right_words_and_add_acoustic_fillers():
     a = synthetic_analysis(random.Random(5), words=40, fillers=2, pauses=(1.5, 3.2))
-    a["fillers"]["items"].append({"text": "hmm", "start": 0.1, "end": 0.4, "kind": "hesitation"})  # heard, not transcribed
+    heard = (*a.fillers.items, FillerItem("hmm", 0.1, 0.4, "hesitation"))  # heard, not transcribed
+    a = replace(a, fillers=replace(a.fillers, items=heard))
     tokens = answer_tokens(a)
     assert [t.start for t in tokens] == sorted(t.start for t in tokens)
     pauses = [t for t in tokens if t.kind == "pause"]
@@ -57,10 +66,11 @@ def test_star_blocks_follow_the_segments():
     a = synthetic_analysis(random.Random(1), words=60, star="STAR")
     blocks = star_blocks(a, answer_tokens(a))
     assert [b.label for b in blocks] == ["Situation", "Task", "Action", "Result"]
-    for block, seg in zip(blocks, a["star"]["segments"]):
-        assert all(seg["start"] - 1e-6 <= t.mid < seg["end"] + 0.5 for t in block.tokens)
+    for block, seg in zip(blocks, a.star.segments):
+        assert all(seg.start - 1e-6 <= t.mid < seg.end + 0.5 for t in block.tokens)
     assert sum(len(b.tokens) for b in blocks) == len(answer_tokens(a))
-    assert [b.label for b in star_blocks({"star": {}}, answer_tokens(a))] == [None]
+    no_star = replace(a, star=replace(a.star, segments=()))
+    assert [b.label for b in star_blocks(no_star, answer_tokens(a))] == [None]
 
 
 def test_subtitle_cues_break_at_pauses_and_stay_short():

@@ -106,7 +106,7 @@ def check_saved_answer(home: Path, answer: SyntheticAnswer) -> dict:
         assert len(sessions) == 1 and sessions[0].complete is True
         answers = store.answers(sessions[0].id)
     assert len(answers) == 1
-    a = answers[0].analysis
+    a = answers[0].analysis.to_dict()
     text = a["transcript"].lower()
     assert all(w in text for w in ("helping people", "calls a day", "phone company", "i learned", "clear plan")), text
     # pace within 10 % of the truth (words without fillers over first-to-last speech)
@@ -185,6 +185,6 @@ def test_sound_server_dying_mid_answer_keeps_the_answer(answer_wav, tmp_path: Pa
         (session,) = store.sessions()
         (saved,) = store.answers(session.id)
     assert session.complete is False
-    assert saved.analysis["capture"]["end_reason"] == "device_lost"
-    assert 3.0 < saved.analysis["duration_s"] < 8.0
-    assert "helping people" in saved.analysis["transcript"].lower()
+    assert saved.analysis.to_dict()["capture"]["end_reason"] == "device_lost"
+    assert 3.0 < saved.analysis.to_dict()["duration_s"] < 8.0
+    assert "helping people" in saved.analysis.to_dict()["transcript"].lower()

@@ -79,16 +79,16 @@ def test_session_saves_answers_and_asks_the_missing_part_once(tmp_path: Path) ->
     answers = store.answers(outcome.session_id)
     assert [(a.number, a.is_followup, a.parent_number) for a in answers] == [(1, False, None), (2, False, None), (3, True, 2)]
     assert answers[2].question["text"] == probe and answers[2].question["probe"] == "result"
-    assert answers[1].analysis["star"]["present"]["result"] is False
-    assert answers[2].analysis["star"]["present"]["result"] is True
-    assert "five star review" in answers[2].analysis["transcript"]
+    assert answers[1].analysis.to_dict()["star"]["present"]["result"] is False
+    assert answers[2].analysis.to_dict()["star"]["present"]["result"] is True
+    assert "five star review" in answers[2].analysis.to_dict()["transcript"]
     for a, turn in zip(answers, outcome.turns):
         assert a.feedback == turn.feedback.text and a.feedback in " ".join(speaker.said)
-        ttf = a.analysis["time_to_feedback_s"]
-        assert ttf is not None and ttf >= a.analysis["capture"]["analysis_s"] >= 0
-        assert a.analysis["capture"]["end_reason"] == "source_ended"
+        ttf = a.analysis.to_dict()["time_to_feedback_s"]
+        assert ttf is not None and ttf >= a.analysis.to_dict()["capture"]["analysis_s"] >= 0
+        assert a.analysis.to_dict()["capture"]["end_reason"] == "source_ended"
         audio, rate = store.read_audio(a)
-        assert rate == SAMPLE_RATE and abs(len(audio) - a.analysis["duration_s"] * SAMPLE_RATE) <= 16
+        assert rate == SAMPLE_RATE and abs(len(audio) - a.analysis.to_dict()["duration_s"] * SAMPLE_RATE) <= 16
     assert "I didn't hear the result" in answers[1].feedback
     assert store.summary(outcome.session_id).complete is True
     assert "That's all my questions" in speaker.said[-1]
@@ -119,8 +119,8 @@ def test_silence_gets_one_offer_to_repeat_the_question(tmp_path: Path) -> None:
     assert LINES.say("repeat_offer") in said
     assert said.count(GENERAL.text) == 2  # asked, then repeated once
     answers = store.answers(outcome.session_id)
-    assert len(answers) == 1 and not answers[0].analysis["no_speech"]
-    assert "forty calls" in answers[0].analysis["transcript"]
+    assert len(answers) == 1 and not answers[0].analysis.to_dict()["no_speech"]
+    assert "forty calls" in answers[0].analysis.to_dict()["transcript"]
 
 
 def test_reply_after_the_offer_can_be_the_answer(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_reply_after_the_offer_can_be_the_answer(tmp_path: Path) -> None:
     interview, store, speaker, _ = make(tmp_path, [GENERAL], clips, fake)
     outcome = interview.run()
     assert " ".join(speaker.said).count(GENERAL.text) == 1
-    assert [a.analysis["no_speech"] for a in store.answers(outcome.session_id)] == [False]
+    assert [a.analysis.to_dict()["no_speech"] for a in store.answers(outcome.session_id)] == [False]
 
 
 def test_silence_after_the_offer_moves_on_and_keeps_a_silent_answer(tmp_path: Path) -> None:
@@ -141,8 +141,8 @@ def test_silence_after_the_offer_moves_on_and_keeps_a_silent_answer(tmp_path: Pa
     said = " ".join(speaker.said)
     assert said.count(LINES.say("repeat_offer")) == 1 and LINES.say("move_on") in said
     answers = store.answers(outcome.session_id)
-    assert [a.analysis["no_speech"] for a in answers] == [True, False]
-    assert answers[0].analysis["capture"]["end_reason"] == "no_answer"
+    assert [a.analysis.to_dict()["no_speech"] for a in answers] == [True, False]
+    assert answers[0].analysis.to_dict()["capture"]["end_reason"] == "no_answer"
     assert outcome.complete
 
 
@@ -177,10 +177,10 @@ def test_ctrl_c_during_an_answer_keeps_it_and_ends_the_session(tmp_path: Path) -
     assert STORY.probe("result") not in " ".join(speaker.said)
     answers = store.answers(outcome.session_id)
     assert len(answers) == 1
-    assert answers[0].analysis["duration_s"] == pytest.approx(6.0, abs=0.01)
-    assert answers[0].analysis["capture"]["end_reason"] == "interrupted"
-    assert answers[0].analysis["time_to_feedback_s"] is None  # nothing spoken after Ctrl-C
-    assert "Last year I worked" in answers[0].analysis["transcript"]
+    assert answers[0].analysis.to_dict()["duration_s"] == pytest.approx(6.0, abs=0.01)
+    assert answers[0].analysis.to_dict()["capture"]["end_reason"] == "interrupted"
+    assert answers[0].analysis.to_dict()["time_to_feedback_s"] is None  # nothing spoken after Ctrl-C
+    assert "Last year I worked" in answers[0].analysis.to_dict()["transcript"]
     assert store.summary(outcome.session_id).complete is False
     assert "stopped early" in out.getvalue()
 
@@ -197,7 +197,7 @@ def test_microphone_lost_mid_answer_saves_and_reports_one_line(tmp_path: Path) -
     with pytest.raises(DeviceError, match="stopped sending audio"):
         interview.run()
     answers = store.answers(interview.session_id)
-    assert len(answers) == 1 and answers[0].analysis["duration_s"] == pytest.approx(3.0, abs=0.01)
+    assert len(answers) == 1 and answers[0].analysis.to_dict()["duration_s"] == pytest.approx(3.0, abs=0.01)
     assert store.summary(interview.session_id).complete is False
 
 
@@ -226,7 +226,7 @@ def test_feedback_starts_before_saving_and_its_delay_is_recorded(tmp_path: Path)
     outcome = interview.run()
     turn = outcome.turns[0]
     answer = store.answers(outcome.session_id)[0]
-    assert answer.analysis["time_to_feedback_s"] == turn.time_to_feedback_s
+    assert answer.analysis.to_dict()["time_to_feedback_s"] == turn.time_to_feedback_s
     feedback_play = speaker.played_at[2]  # greeting, question, then the feedback
     assert feedback_play - turn.capture.ended_at == pytest.approx(turn.time_to_feedback_s, abs=0.01)
     assert answer.created_ts >= feedback_play - time.monotonic() + time.time() - 0.05  # saved after the sound began

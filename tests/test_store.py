@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import json
+from dataclasses import replace
 import hashlib
 import io
 import os
@@ -15,6 +17,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.session_figures import main_answer_figures
+from voice_coach.core.timed import Word
 from voice_coach.store import Store, StoreError, db
 from voice_coach.store.audio_files import BLOCK_FRAMES, write_answer_audio
 from voice_coach.store.paths import DB_NAME
@@ -89,30 +94,39 @@ def test_answer_round_trip_keeps_audio_analysis_and_metrics(store):
     assert rec.question == QUESTION and rec.feedback == "Slow down." and rec.category == "behavioral"
     assert rec.metrics["dead_air_count"] == 2 and rec.metrics["pause_count"] == 3
     assert rec.metrics["filler_count"] == 4
-    assert rec.metrics["wpm"] == pytest.approx(analysis["pace"]["wpm"])
+    assert rec.metrics["wpm"] == pytest.approx(analysis.pace.wpm)
     samples, rate = store.read_audio(rec)
     assert rate == 16000 and samples.shape == audio.shape
     assert np.max(np.abs(samples - audio)) < 1.5 / 32768  # 16-bit FLAC
 
 
-def test_metrics_tolerate_missing_keys_and_numpy_values():
-    m = metrics_from_analysis({"duration_s": np.float64(30.0), "fillers": {"items": [{"start": 1, "end": 1.2}] * 3},
-                               "pauses": {"items": [{"duration": 3.2}, {"duration": 1.1}]}})  # fmt: skip
+def test_metrics_of_an_old_record_with_missing_sections_and_numpy_values():
+    old = AnswerAnalysis.from_dict({
+        "duration_s": np.float64(30.0), "speech": [{"start": 0.5, "end": 30.0}],
+        "words": [{"text": "hello", "start": 0.5, "end": 0.9}],
+        "fillers": {"items": [{"text": "um", "start": 1, "end": 1.2}] * 3, "per_minute": 6.0},
+        "pauses": {"items": [{"start": 5.0, "end": 8.2}, {"start": 10.0, "end": 11.1}],
+                   "dead_air": [{"start": 5.0, "end": 8.2}], "longest_s": 3.2},
+    })  # fmt: skip
+    m = metrics_from_analysis(old)
     assert m["filler_count"] == 3 and m["fillers_per_min"] == pytest.approx(6.0)
-    assert m["dead_air_count"] == 1 and m["longest_pause_s"] == pytest.approx(3.2)
-    assert m["wpm"] is None and m["star_complete"] is None
-    assert metrics_from_analysis({})["filler_count"] == 0
-    silent = metrics_from_analysis({"no_speech": True, "pace": {"wpm": 0.0}, "pauses": {"response_latency_s": 9}})
+    assert m["dead_air_count"] == 1 and m["longest_pause_s"] == pytest.approx(3.2) and m["pause_count"] == 2
+    assert m["star_complete"] == 0.0 and m["word_count"] == 0
+    assert metrics_from_analysis(AnswerAnalysis.from_dict({}))["filler_count"] == 0
+    silent = metrics_from_analysis(AnswerAnalysis.from_dict({"pace": {"wpm": 0.0}, "pauses": {"response_latency_s": 9}}))
     assert silent["wpm"] is None and silent["response_latency_s"] is None and silent["no_speech"] == 1
 
 
 def test_analysis_with_numpy_and_nan_is_stored_as_plain_json(store):
     sid = store.start_session(bank=None, model="m", settings={"band": (130, 160)})
-    analysis = {"duration_s": np.float32(12.5), "pace": {"wpm": float("nan")}, "extra": np.arange(3)}
+    base = AnswerAnalysis.from_dict({})
+    analysis = replace(base, duration_s=np.float32(12.5), pace=replace(base.pace, wpm=float("nan"), band=np.array([130, 160])))
     store.save_answer(sid, question={"id": "import", "text": "memo.m4a"}, audio=tone(0.5), sample_rate=16000,
                       analysis=analysis, feedback="")  # fmt: skip
     (rec,) = store.answers(sid)
-    assert rec.analysis == {"duration_s": 12.5, "pace": {"wpm": None}, "extra": [0, 1, 2]}
+    raw = json.loads(store.conn.execute("SELECT analysis_json FROM answer_details").fetchone()[0])
+    assert raw["duration_s"] == 12.5 and raw["pace"]["wpm"] is None and raw["pace"]["band"] == [130, 160]
+    assert rec.analysis.duration_s == 12.5 and rec.analysis.pace.wpm == 0.0
     assert rec.star_expected is True  # no "star" key: the settings default
 
 
@@ -155,10 +169,11 @@ def test_history_summary_means(store):
     store.finish_session(sid, complete=True)
     (s,) = store.sessions()
     assert s.answers == 2 and s.complete is True
-    assert s.wpm == pytest.approx((a1["pace"]["wpm"] + a2["pace"]["wpm"]) / 2)
-    weighted = (a1["fillers"]["per_minute"] * a1["duration_s"] + a2["fillers"]["per_minute"] * a2["duration_s"]) / (
-        a1["duration_s"] + a2["duration_s"])
-    assert s.fillers_per_min == pytest.approx(weighted)
+    figures = main_answer_figures([(a1, True, False), (a2, True, False)])  # the one definition, summed in SQL
+    pooled = 60.0 * (a1.pace.word_count + a2.pace.word_count) / (a1.length.speaking_s + a2.length.speaking_s)
+    assert s.wpm == pytest.approx(pooled) == pytest.approx(figures.wpm)
+    per_min = 60.0 * (a1.fillers.count + a2.fillers.count) / (a1.length.speaking_s + a2.length.speaking_s)
+    assert s.fillers_per_min == pytest.approx(per_min) == pytest.approx(figures.fillers_per_min)
     assert s.dead_air == 3
     assert s.star_complete == pytest.approx((0.5 + 1.0) / 2)
 
@@ -250,7 +265,9 @@ def test_forget_removes_rows_audio_and_the_words_from_disk(tmp_path):
         save(s, keep)
         gone = s.start_session(bank=None, model="m", settings={})
         analysis = synthetic_analysis(random.Random(3))
-        analysis["transcript"] = f"my secret word is {marker} " * 50
+        secret = tuple(Word(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(f"my secret word is {marker} ".split() * 50))
+        analysis = replace(analysis, words=secret)
+        assert marker in analysis.transcript
         s.save_answer(gone, question=QUESTION, audio=tone(1.0), sample_rate=16000, analysis=analysis, feedback=marker)
         assert delete_sessions(s, [gone]) == 1
         assert [x.id for x in s.sessions()] == [keep]

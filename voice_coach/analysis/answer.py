@@ -6,7 +6,8 @@ The live path and `voice-coach analyze` both end here, so a file and a microphon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Mapping
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -23,6 +24,25 @@ from voice_coach.engines.silero_vad import FRAME_SAMPLES, mask_to_spans, speech_
 
 
 @dataclass(frozen=True)
+class CaptureNote:
+    """How a live answer was captured: why it ended, how long it ran, how long the analysis took after it."""
+
+    end_reason: str
+    recorded_s: float
+    analysis_s: float
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"end_reason": self.end_reason, "recorded_s": round(self.recorded_s, 3),
+                "analysis_s": round(self.analysis_s, 3), "error": self.error}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CaptureNote:
+        return cls(str(d.get("end_reason", "")), float(d.get("recorded_s") or 0.0), float(d.get("analysis_s") or 0.0),
+                   d.get("error"))
+
+
+@dataclass(frozen=True)
 class AnswerAnalysis:
     duration_s: float
     words: tuple[Word, ...]
@@ -36,6 +56,10 @@ class AnswerAnalysis:
     source: str = ""
     samples: np.ndarray | None = field(default=None, repr=False, compare=False)
     """The 16 kHz audio (16-bit PCM from the live path), kept for saving; not part of the JSON."""
+    capture: CaptureNote | None = None
+    """Set by the interview for a live answer; None for a file."""
+    time_to_feedback_s: float | None = None
+    """From the end of the answer to the first sound of the spoken feedback (live answers only)."""
 
     @property
     def no_speech(self) -> bool:
@@ -63,7 +87,20 @@ class AnswerAnalysis:
             "star": self.star.to_dict(),
             "length": self.length.to_dict(),
             "model": self.model,
+            **({"time_to_feedback_s": self.time_to_feedback_s, "capture": self.capture.to_dict()} if self.capture else {}),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> AnswerAnalysis:
+        """The typed record back from its JSON (a stored answer, an `analyze --json` line); no samples."""
+        words = tuple(Word(str(w["text"]), float(w["start"]), float(w["end"]), float(w.get("probability", 1.0)),
+                           bool(w.get("filler", False)), str(w.get("source", "asr"))) for w in d.get("words", ()))
+        speech = tuple(Span(float(s["start"]), float(s["end"])) for s in d.get("speech", ()))
+        return cls(float(d.get("duration_s", 0.0)), words, speech, PaceResult.from_dict(d.get("pace", {})),
+                   FillerResult.from_dict(d.get("fillers", {})), PauseResult.from_dict(d.get("pauses", {})),
+                   StarResult.from_dict(d.get("star", {})), LengthResult.from_dict(d.get("length", {})),
+                   str(d.get("model", "")), str(d.get("source", "")), None,
+                   CaptureNote.from_dict(d["capture"]) if d.get("capture") else None, d.get("time_to_feedback_s"))
 
 
 def speech_spans(samples: np.ndarray, vad_probs: Sequence[float]) -> list[Span]:

@@ -2,16 +2,18 @@
 
 Spoken feedback has to be short to be heard: one thing that went well and the one fix that matters
 most, each with a figure the candidate can act on ("about 175 words a minute, a little fast").
-Everything here is a pure function of the analysis JSON (the same dict the store keeps), so the
-words spoken, the words saved and the words tested are the same.
+Everything here is a pure function of the typed answer record (AnswerAnalysis), the same record the
+store keeps and every view reads, so the words spoken, the words saved and the words tested agree.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.session_figures import SessionFigures, main_answer_figures
 
 from voice_coach.core import targets as T
 
@@ -90,17 +92,10 @@ def _span(lo: float, hi: float) -> str:
     return f"{round(lo)} to {round(hi)} seconds"
 
 
-def _num(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def missing_star_part(analysis: Mapping[str, Any]) -> str | None:
+def missing_star_part(analysis: AnswerAnalysis) -> str | None:
     """The STAR part to probe for: result first, then action, situation, task; None if all present."""
-    present = (analysis.get("star") or {}).get("present") or {}
-    if not present or not any(present.values()):
+    present = analysis.star.present
+    if not any(present.values()):
         return None  # no story at all: a probe for one part would not help
     for part in STAR_ORDER:
         if not present.get(part, False):
@@ -108,13 +103,13 @@ def missing_star_part(analysis: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _pace(analysis: Mapping[str, Any]) -> tuple[str, float, str] | None:
+def _pace(analysis: AnswerAnalysis) -> tuple[str, float, str] | None:
     """(verdict, distance beyond the band in wpm, phrase) or None when pace cannot be judged."""
-    pace = analysis.get("pace") or {}
-    wpm = _num(pace.get("wpm"))
-    if not wpm or pace.get("verdict") == "n/a":
+    pace = analysis.pace
+    wpm = pace.wpm
+    if not wpm or pace.verdict == "n/a":
         return None
-    lo, hi = (pace.get("band") or T.PACE_WPM)[:2]
+    lo, hi = pace.band
     about = _about_wpm(wpm)
     if wpm > hi:
         off = wpm - hi
@@ -125,83 +120,78 @@ def _pace(analysis: Mapping[str, Any]) -> tuple[str, float, str] | None:
     return "good", 0.0, f"a comfortable pace, about {about} words a minute"
 
 
-def _fixes(analysis: Mapping[str, Any], star_expected: bool) -> list[Point]:
+def _fixes(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     """Every fix that applies, most important first."""
-    pace, fillers, pauses = _pace(analysis), analysis.get("fillers") or {}, analysis.get("pauses") or {}
-    length, star = analysis.get("length") or {}, analysis.get("star") or {}
-    present = star.get("present") or {}
+    pace, fillers, pauses = _pace(analysis), analysis.fillers, analysis.pauses
+    length, star = analysis.length, analysis.star
+    present = star.present
     out: list[Point] = []
-    if star_expected and present and not any(present.values()):
+    if star_expected and not any(present.values()):
         out.append(Point("star", "I didn't hear a specific example. Tell me about one real time it happened"))
     missing = missing_star_part(analysis) if star_expected else None
     if missing in ("result", "action"):
         out.append(Point("star", _STAR_FIX[missing]))
-    dead = int(_num(pauses.get("dead_air_count")) or 0)
+    dead = len(pauses.dead_air)
     if dead:
-        longest = _num(pauses.get("longest_s")) or 0.0
-        out.append(Point("silence", f"{count_words(dead, 'long silence')}, the longest about {_seconds(longest)}. "
+        out.append(Point("silence", f"{count_words(dead, 'long silence')}, the longest about {_seconds(pauses.longest_s)}. "
                                     "On a call, say you are thinking, so the line does not go quiet"))
     if pace and pace[0] != "good" and pace[1] > FAR_OFF_WPM:
         advice = "slow down and let each point land" if pace[0] == "fast" else "pick up the pace a little"
         out.append(Point("pace", f"{pace[2]}; {advice}"))
-    count = int(_num(fillers.get("count")) or 0)
-    per_min = _num(fillers.get("per_minute")) or 0.0
-    if count >= 3 and per_min >= FILLERS_PER_MIN_LIMIT:
-        top = (fillers.get("top") or [[None, 0]])[0][0]
-        mostly = f", mostly '{top}'" if top else ""
-        out.append(Point("fillers", f"{count_words(count, 'filler')}, about {round(per_min)} a minute{mostly}. "
+    count = fillers.count
+    if count >= 3 and fillers.per_minute >= FILLERS_PER_MIN_LIMIT:
+        top = fillers.top[0] if fillers.top else None
+        mostly = f", mostly '{top[0]}'" if top and top[1] >= 2 and top[1] * 2 > count else ""
+        out.append(Point("fillers", f"{count_words(count, 'filler')}, about {round(fillers.per_minute)} a minute{mostly}. "
                                     "A short silent pause works better"))
     if missing in ("situation", "task"):
         out.append(Point("star", _STAR_FIX[missing]))
-    verdict = length.get("verdict")
-    if verdict in ("short", "long"):
-        lo, hi = (length.get("band") or T.LENGTH_BY_KIND_S["behavioral"])[:2]
-        spoken = _num(length.get("speaking_s")) or 0.0
-        word = "short" if verdict == "short" else "long"
-        out.append(Point("length", f"the answer ran about {_seconds(spoken)}, {word} for this question; "
+    if length.verdict in ("short", "long"):
+        lo, hi = length.band
+        out.append(Point("length", f"the answer ran about {_seconds(length.speaking_s)}, {length.verdict} for this question; "
                                    f"aim for {_span(lo, hi)}"))
-    latency = _num(pauses.get("response_latency_s"))
+    latency = pauses.response_latency_s
     if latency is not None and latency > SLOW_START_S:
         out.append(Point("latency", f"you took about {_seconds(latency)} to start. It is fine to say "
                                     "'let me think for a second' first"))
     if pace and pace[0] != "good":
         out.append(Point("pace", pace[2]))
-    if star_expected and present.get("result") and not star.get("result_concrete", True):
+    if star_expected and present.get("result") and not star.result_concrete:
         out.append(Point("star", "make the result concrete: a number, or what the customer did next"))
     return out
 
 
-def _strengths(analysis: Mapping[str, Any], star_expected: bool) -> list[Point]:
+def _strengths(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     """Every strength that applies, the most convincing first."""
-    pace, fillers, pauses = _pace(analysis), analysis.get("fillers") or {}, analysis.get("pauses") or {}
-    length, star = analysis.get("length") or {}, analysis.get("star") or {}
-    present = star.get("present") or {}
-    speaking = _num(length.get("speaking_s")) or 0.0
+    pace, fillers, pauses = _pace(analysis), analysis.fillers, analysis.pauses
+    length, star = analysis.length, analysis.star
+    present = star.present
+    speaking = length.speaking_s
     out: list[Point] = []
     if star_expected and present and all(present.values()):
         out.append(Point("star", "a complete story, with the situation, your task, what you did and the result"))
     if pace and pace[0] == "good":
         out.append(Point("pace", pace[2]))
-    count = int(_num(fillers.get("count")) or 0)
+    count = fillers.count
     if speaking >= 10 and count == 0:
         out.append(Point("fillers", "no filler words at all"))
-    elif speaking >= 20 and (_num(fillers.get("per_minute")) or 0.0) < 1.5:
+    elif speaking >= 20 and fillers.per_minute < 1.5:
         out.append(Point("fillers", f"hardly any fillers, just {_number(count)} in the whole answer"))
-    if speaking >= 20 and not int(_num(pauses.get("dead_air_count")) or 0):
+    if speaking >= 20 and not pauses.dead_air:
         out.append(Point("silence", "no long silences; you kept the call moving"))
-    if star_expected and present.get("result") and star.get("result_concrete"):
+    if star_expected and present.get("result") and star.result_concrete:
         out.append(Point("star", "a clear, concrete result at the end"))
-    latency = _num(pauses.get("response_latency_s"))
+    latency = pauses.response_latency_s
     if latency is not None and latency <= T.QUICK_START_S:
         out.append(Point("latency", "a quick, confident start"))
-    if length.get("verdict") == "good":
+    if length.verdict == "good":
         out.append(Point("length", f"a good length, about {_seconds(speaking)}"))
     return out
 
 
-def answer_feedback(analysis: Mapping[str, Any], star_expected: bool) -> Feedback:
-    """One strength and the most important fix for one answer (the analysis JSON of the analyzer)."""
-    if analysis.get("no_speech"):
+def answer_feedback(analysis: AnswerAnalysis, star_expected: bool) -> Feedback:
+    """One strength and the most important fix for one answer."""
+    if analysis.no_speech:
         return Feedback(None, Point("speech", "I didn't hear an answer to that one"), None)
     fixes = _fixes(analysis, star_expected)
     fix = fixes[0] if fixes else None
@@ -210,12 +200,12 @@ def answer_feedback(analysis: Mapping[str, Any], star_expected: bool) -> Feedbac
     return Feedback(strengths[0] if strengths else None, fix, missing)
 
 
-def followup_feedback(analysis: Mapping[str, Any], component: str) -> Feedback:
+def followup_feedback(analysis: AnswerAnalysis, component: str) -> Feedback:
     """A short acknowledgement of a follow-up answer: did it supply the missing part?"""
-    if analysis.get("no_speech"):
+    if analysis.no_speech:
         return Feedback(None, Point("speech", "I didn't hear an answer to that one, so let's move on"), None)
-    present = ((analysis.get("star") or {}).get("present") or {}).get(component, False)
-    if present or component == "result" and (analysis.get("star") or {}).get("result_concrete"):
+    present = analysis.star.present.get(component, False)
+    if present or component == "result" and analysis.star.result_concrete:
         return Feedback(Point("ack", f"Thanks, that gives me the {component}. Next time, put it in your first answer"), None, None)
     return Feedback(None, Point("star", f"I still didn't quite hear the {component}. Keep it in mind for next time"), None)
 
@@ -225,7 +215,7 @@ def followup_feedback(analysis: Mapping[str, Any], component: str) -> Feedback:
 class AnswerRecap:
     """What the summary needs from one answer."""
 
-    analysis: Mapping[str, Any]
+    analysis: AnswerAnalysis
     star_expected: bool
     is_followup: bool = False
     feedback: Feedback | None = None
@@ -237,6 +227,8 @@ class SessionRecap:
 
     spoken: str
     lines: tuple[str, ...]
+    figures: SessionFigures
+    """The figures the lines show: the same as history and progress show for the session."""
 
 
 _STRENGTH_NAMES = {"pace": "your pace", "fillers": "how few fillers you used", "silence": "keeping the call moving",
@@ -256,51 +248,43 @@ def _stories_line(complete: int, total: int) -> str:
 
 
 def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
-    """Figures over the main answers that had speech, and the strength and fix that came up most."""
+    """Figures over the main answers (main_answer_figures), and the strength and fix that came up most."""
     main = [a for a in answers if not a.is_followup]
-    spoke = [a for a in main if not a.analysis.get("no_speech")]
-    if not spoke:
+    figures = main_answer_figures((a.analysis, a.star_expected, a.is_followup) for a in answers)
+    totals = figures.totals
+    if not totals.speech_answers:
         text = "We didn't get any answers recorded this time. Check your microphone and try again."
-        return SessionRecap(text, (f"Questions asked: {len(main)}; answers with speech: 0.",))
-    words = sum(int(_num((a.analysis.get("pace") or {}).get("word_count")) or 0) for a in spoke)
-    minutes = sum(_num((a.analysis.get("length") or {}).get("speaking_s")) or 0.0 for a in spoke) / 60.0
-    paced = [(_num((a.analysis.get("pace") or {}).get("wpm")) or 0.0, (a.analysis.get("pace") or {}).get("word_count") or 0)
-             for a in spoke]
-    weight = sum(n for _, n in paced)
-    wpm = sum(w * n for w, n in paced) / weight if weight else None
-    fillers = sum(int(_num((a.analysis.get("fillers") or {}).get("count")) or 0) for a in spoke)
-    per_min = fillers / minutes if minutes > 0 else 0.0
-    dead = sum(int(_num((a.analysis.get("pauses") or {}).get("dead_air_count")) or 0) for a in spoke)
-    stories = [a for a in spoke if a.star_expected]
-    complete = sum(1 for a in stories if all(((a.analysis.get("star") or {}).get("present") or {"x": False}).values()))
+        return SessionRecap(text, (f"Questions asked: {len(main)}; answers with speech: 0.",), figures)
     feedback = [a.feedback or answer_feedback(a.analysis, a.star_expected) for a in main]
     fix_kinds = Counter(f.fix.kind for f in feedback if f.fix)
     strength_kinds = Counter(f.strength.kind for f in feedback if f.strength and f.strength.kind != "ack")
     focus = fix_kinds.most_common(1)[0][0] if fix_kinds else None
     best = next((k for k, _ in strength_kinds.most_common() if k != focus), None)
+    wpm, per_min = figures.wpm, figures.fillers_per_min or 0.0
 
-    spoken = [(f"That's all my questions. You answered {count_words(len(spoke), 'question')}, "
-               f"with about {_seconds(minutes * 60)} of talking.")]
+    spoken = [(f"That's all my questions. You answered {count_words(totals.speech_answers, 'question')}, "
+               f"with about {_seconds(totals.speaking_s)} of talking.")]
     if wpm:
         spoken.append(f"Your average pace was about {_about_wpm(wpm)} words a minute, "
-                      f"with {count_words(fillers, 'filler')} and {count_words(dead, 'long silence')}.")
-    if stories:
-        spoken.append(_stories_line(complete, len(stories)))
+                      f"with {count_words(totals.fillers, 'filler')} and {count_words(totals.dead_air, 'long silence')}.")
+    if totals.star_answers:
+        spoken.append(_stories_line(totals.complete_stories, totals.star_answers))
     if best:
         spoken.append(f"Your strongest point was {_STRENGTH_NAMES.get(best, best)}.")
     if focus:
         spoken.append(f"Next time, work on {_FIX_NAMES.get(focus, focus)}.")
+    followups = f" (follow-ups not counted: {totals.followups})" if totals.followups else ""
     lines = [
-        f"Answers with speech: {len(spoke)} of {len(main)} questions" + (f" (plus {len(answers) - len(main)} follow-up)" if len(answers) > len(main) else ""),
-        f"Talking time: {minutes * 60:.0f} s, {words} words",
+        f"Answers with speech: {totals.speech_answers} of {len(main)} questions{followups}",
+        f"Talking time: {totals.speaking_s:.0f} s, {totals.words} words",
         f"Average pace: {wpm:.0f} wpm" if wpm else "Average pace: -",
-        f"Fillers: {fillers} ({per_min:.1f} per minute)",
-        f"Long silences (dead air): {dead}",
+        f"Fillers: {totals.fillers} ({per_min:.1f} per minute)",
+        f"Long silences (dead air): {totals.dead_air}",
     ]
-    if stories:
-        lines.append(f"Complete STAR stories: {complete} of {len(stories)}")
+    if totals.star_answers:
+        lines.append(f"Complete STAR stories: {totals.complete_stories} of {totals.star_answers}")
     if best:
         lines.append(f"Strongest: {_STRENGTH_NAMES.get(best, best)}")
     if focus:
         lines.append(f"Work on: {_FIX_NAMES.get(focus, focus)}")
-    return SessionRecap(" ".join(spoken), tuple(lines))
+    return SessionRecap(" ".join(spoken), tuple(lines), figures)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -36,6 +37,11 @@ class FillerResult:
             "by_kind": dict(Counter(f.kind for f in self.items)),
             "items": [f.to_dict() for f in self.items],
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> FillerResult:
+        return cls(tuple(FillerItem.from_dict(f) for f in d.get("items", ())), float(d.get("per_minute") or 0.0),
+                   tuple((str(t), int(n)) for t, n in d.get("top", ())))
 
 
 def measure_fillers(

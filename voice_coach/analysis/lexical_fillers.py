@@ -8,7 +8,8 @@ filler fits ("it was kind of hard" vs "a kind of router"). Times come from the w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Mapping
+from typing import Any, Sequence
 
 from voice_coach.core.timed import Span, Word
 
@@ -33,6 +34,10 @@ class FillerItem:
 
     def to_dict(self) -> dict:
         return {"text": self.text, "start": round(self.start, 3), "end": round(self.end, 3), "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> FillerItem:
+        return cls(str(d["text"]), float(d["start"]), float(d["end"]), str(d.get("kind", "hesitation")))
 
 
 def _bare(text: str) -> str:

@@ -7,12 +7,18 @@ that is the pace a listener hears. Articulation rate leaves out pauses of a seco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Mapping
+from typing import Any, Sequence
 
 from voice_coach.core.targets import PACE_WPM
 from voice_coach.core.timed import Span, Word
 
 WINDOW_S = 15.0
+
+
+def _band(value: Any, default: tuple[float, float]) -> tuple[float, float]:
+    """A stored [lo, hi] band, or `default` when an older record has none."""
+    return (float(value[0]), float(value[1])) if value and len(value) == 2 else default
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,12 @@ class PaceResult:
             "verdict": self.verdict,
             "band": list(self.band),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PaceResult:
+        windows = tuple(PaceWindow(float(w["start"]), float(w["end"]), float(w["wpm"])) for w in d.get("windows", ()))
+        return cls(float(d.get("wpm") or 0.0), float(d.get("articulation_wpm") or 0.0), int(d.get("word_count") or 0),
+                   windows, str(d.get("verdict", "n/a")), _band(d.get("band"), PACE_WPM))
 
 
 def pace_verdict(wpm: float, band: tuple[float, float], minimum_words: int, words: int) -> str:

@@ -7,8 +7,10 @@ stretch into silences and often start the first word at 0.0.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Mapping
+from typing import Any, Sequence
 
+from voice_coach.core.targets import DEAD_AIR_S, PAUSE_MIN_S
 from voice_coach.core.timed import Span
 
 
@@ -36,6 +38,14 @@ class PauseResult:
             "pause_min_s": self.pause_min_s,
             "dead_air_s": self.dead_air_s,
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PauseResult:
+        spans = lambda key: tuple(Span(float(p["start"]), float(p["end"])) for p in d.get(key, ()))  # noqa: E731
+        latency = d.get("response_latency_s")
+        return cls(spans("items"), None if latency is None else float(latency), spans("dead_air"),
+                   float(d.get("longest_s") or 0.0), float(d.get("silence_share") or 0.0),
+                   float(d.get("pause_min_s") or PAUSE_MIN_S), float(d.get("dead_air_s") or DEAD_AIR_S))
 
 
 def measure_pauses(speech: Sequence[Span], pause_min_s: float = 1.0, dead_air_s: float = 3.0) -> PauseResult:

@@ -10,8 +10,9 @@ The pipeline is split in three pure steps so each can be tested and evaluated on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from voice_coach.analysis.star_coaching import coaching_lines, result_is_concrete
 from voice_coach.analysis.star_decode import LABELS, decode
@@ -113,6 +114,18 @@ class StarResult:
             "complete": self.complete,
             "coaching": list(self.coaching),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> StarResult:
+        segments = tuple(StarSegment(str(s["label"]), float(s["start"]), float(s["end"]), str(s.get("text", "")))
+                         for s in d.get("segments", ()))
+        sentences = tuple(LabelledSentence(str(s.get("text", "")), float(s["start"]), float(s["end"]), s.get("label"))
+                          for s in d.get("sentences", ()))
+        present = {label: bool(d.get("present", {}).get(label, False)) for label in LABELS}
+        share = {label: float(d.get("share", {}).get(label, 0.0)) for label in LABELS}
+        ratio = d.get("i_we_ratio")
+        return cls(segments, sentences, present, share, bool(d.get("result_concrete", False)),
+                   None if ratio is None else float(ratio), tuple(str(c) for c in d.get("coaching", ())))
 
 
 def _ends_sentence(text: str) -> bool:

@@ -111,10 +111,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"voice-coach: {exc}", file=sys.stderr)
             failures += 1
             continue
-        data = result.to_dict()
         if args.json:
-            sys.stdout.write(json.dumps(data) + "\n")
+            sys.stdout.write(json.dumps(result.to_dict()) + "\n")
             sys.stdout.flush()
         else:
-            out.print(render_report(data, title=str(path)))
+            out.print(render_report(result, title=str(path)))
     return 2 if failures else 0

@@ -27,24 +27,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def brief_feedback(analysis: Mapping[str, Any]) -> str:
+def brief_feedback(analysis: AnswerAnalysis) -> str:
     """A short written summary stored as the answer's feedback (imports get no spoken feedback)."""
-    if analysis.get("no_speech"):
+    if analysis.no_speech:
         return "No speech was heard in this recording."
-    from voice_coach.store.records import metrics_from_analysis
     from voice_coach.views.targets import FILLERS, pace_target
 
-    m = metrics_from_analysis(analysis)
-    band = (analysis.get("pace") or {}).get("band")
-    pace = pace_target(tuple(band) if isinstance(band, (list, tuple)) and len(band) == 2 else None)
-    parts = []
-    if m["wpm"] is not None:
-        parts.append(f"Pace {m['wpm']:.0f} wpm, {pace.side(m['wpm'])} the {pace.band_text()} band")
-    if m["fillers_per_min"] is not None:
-        parts.append(f"{m['filler_count']} fillers ({m['fillers_per_min']:.1f} a minute, aim for {FILLERS.band_text()})")
-    parts.append(f"{m['dead_air_count']} dead-air pause{'s' if m['dead_air_count'] != 1 else ''}")
-    if m["star_complete"] is not None:
-        parts.append(f"STAR {m['star_complete'] * 100:.0f}% complete")
+    pace = pace_target(analysis.pace.band)
+    wpm, fillers, dead = analysis.pace.wpm, analysis.fillers, len(analysis.pauses.dead_air)
+    parts = [f"Pace {wpm:.0f} wpm, {pace.side(wpm)} the {pace.band_text()} band",
+             f"{fillers.count} fillers ({fillers.per_minute:.1f} a minute, aim for {FILLERS.band_text()})",
+             f"{dead} dead-air pause{'s' if dead != 1 else ''}",
+             f"STAR {analysis.star.complete * 100:.0f}% complete"]
     return "; ".join(parts) + "."
 
 
@@ -70,19 +64,18 @@ def run(args: argparse.Namespace) -> int:
                     print(f"voice-coach: skipped {path}: {exc}", file=sys.stderr)
                     failed.append(str(path))
                     continue
-                analysis = result.to_dict()
                 if result.samples is None:
                     raise VoiceCoachError(f"the analysis of {path} kept no audio to save")
                 if session_id is None:
                     session_id = store.start_session(
-                        kind="import", bank=None, model=str(analysis.get("model") or args.model or ""), settings=asdict(settings)
+                        kind="import", bank=None, model=str(result.model or args.model or ""), settings=asdict(settings)
                     )
                 question = {"id": "import", "text": path.name, "category": args.category, "kind": "import",
                             "star": settings.expect_star, "source": str(path.resolve())}  # fmt: skip
-                feedback = brief_feedback(analysis)
+                feedback = brief_feedback(result)
                 number = store.save_answer(
                     session_id, question=question, audio=result.samples, sample_rate=SAMPLE_RATE,
-                    analysis=analysis, feedback=feedback,
+                    analysis=result, feedback=feedback,
                 )  # fmt: skip
                 saved += 1
                 print(f"  answer {number}: {path.name}: {feedback}")

@@ -75,14 +75,13 @@ def run(args: argparse.Namespace) -> int:
         session_id = store.resolve_session(args.session)
         summary = store.summary(session_id)
         answers = store.answers(session_id, args.answer)
-        dead_air_s = float(store.session_settings(session_id).get("dead_air_s", 3.0) or 3.0)
         if fmt in SUBTITLE_FORMATS and len(answers) != 1:
             raise StoreError(f"{fmt} subtitles follow one answer's audio: add --answer N (session {session_id} has {len(answers)})")
         console = Console()
         if fmt is None:
-            console.print(render_review(summary, answers, dead_air_s))
+            console.print(render_review(summary, answers))
         else:
-            text = render_format(fmt, summary, answers, dead_air_s)
+            text = render_format(fmt, summary, answers)
             if args.out is None:
                 sys.stdout.write(text)
             else:

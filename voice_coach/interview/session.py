@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from voice_coach.analysis.answer import AnswerAnalysis, CaptureNote
 from voice_coach.analysis.feedback import (
     AnswerRecap,
     Feedback,
@@ -182,7 +183,7 @@ class Turn:
 
     question: Question
     is_followup: bool
-    analysis: dict
+    analysis: AnswerAnalysis
     feedback: Feedback
     capture: Capture
     time_to_feedback_s: float | None
@@ -385,20 +386,18 @@ class Interview:
         """Feedback first (someone is waiting for it), then saving and the report while it plays."""
         from voice_coach.views.answer_report import render_report
 
-        data = analysis.to_dict()
         samples = analysis.samples
-        analysis = None
         if probe is not None:
-            fb = followup_feedback(data, probe[0])
+            fb = followup_feedback(analysis, probe[0])
         else:
-            fb = answer_feedback(data, star_expected=q.star)
-        spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if data.get("no_speech") and probe is None else "")
+            fb = answer_feedback(analysis, star_expected=q.star)
+        spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if analysis.no_speech and probe is None else "")
         ttf = None
         if cap.reason not in (INTERRUPTED, DEVICE_LOST) and not self.stop.event.is_set():
             ttf = round(self.voice.start(spoken) - cap.ended_at, 3)
-        data["time_to_feedback_s"] = ttf
-        data["capture"] = {"end_reason": cap.reason, "recorded_s": round(cap.duration_s, 3),
-                           "analysis_s": round(finish_s, 3), "error": cap.error}
+        data = replace(analysis, samples=None, time_to_feedback_s=ttf,
+                       capture=CaptureNote(str(cap.reason), cap.duration_s, finish_s, cap.error))
+        analysis = None
         number = self._save(q, data, samples, fb.text, parent, probe)
         samples = None
         self.console.print(render_report(data, title=f"{title}: {q.id}" if q.id else title))
@@ -410,7 +409,7 @@ class Interview:
             raise DeviceError(cap.error or "the microphone went away; the answer so far was kept")
         return turn
 
-    def _save(self, q: Question, data: dict, samples: Any, feedback: str, parent: int | None,
+    def _save(self, q: Question, data: AnswerAnalysis, samples: Any, feedback: str, parent: int | None,
               probe: tuple[str, str] | None) -> int | None:
         if self.store is None:
             return None

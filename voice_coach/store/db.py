@@ -71,7 +71,16 @@ CREATE TABLE answer_details (
 """
 """Version 1. Large JSON sits in `answer_details` so the metric rows that history scans stay small."""
 
-MIGRATIONS: tuple[str, ...] = (V1,)
+V2 = """
+ALTER TABLE answers ADD COLUMN speaking_s REAL;
+ALTER TABLE answers ADD COLUMN word_count INTEGER;
+UPDATE answers SET
+    speaking_s = (SELECT json_extract(d.analysis_json, '$.length.speaking_s') FROM answer_details d WHERE d.answer_id = answers.id),
+    word_count = (SELECT json_extract(d.analysis_json, '$.pace.word_count') FROM answer_details d WHERE d.answer_id = answers.id)
+"""
+"""Version 2: the additive totals (speaking time, words) that session figures are computed from."""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,18 +1,21 @@
-"""What the store hands back (frozen records) and how metrics are lifted out of an analysis dict."""
+"""What the store hands back (frozen records) and the metric columns it indexes for each answer."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.session_figures import AnswerTotals, SessionFigures
 
 
 @dataclass(frozen=True)
 class SessionSummary:
-    """One session as history and progress see it: means over its (optionally category-filtered) answers."""
+    """One session as history and progress see it: totals over its main answers (optionally of one category)."""
 
     id: str
     started_ts: float
@@ -22,25 +25,66 @@ class SessionSummary:
     kind: str
     bank: str | None
     model: str
-    answers: int
-    duration_s: float
-    """Total answer time."""
-    wpm: float | None
-    """Mean pace over answers that had speech."""
-    fillers_per_min: float | None
-    """Fillers per minute, weighted by answer duration."""
-    dead_air: int
-    """Dead-air events summed over answers."""
-    response_latency_s: float | None
-    star_complete: float | None
-    """Mean STAR completeness (0..1) over answers whose question calls for STAR."""
-    speech_answers: int
-    star_answers: int
+    totals: AnswerTotals
+    """Summed over the main answers; every figure below comes from them (analysis.session_figures)."""
     categories: tuple[str, ...] = ()
 
     @property
+    def figures(self) -> SessionFigures:
+        return SessionFigures(self.totals)
+
+    @property
+    def answers(self) -> int:
+        """Main answers; follow-ups are in `totals.followups`."""
+        return self.totals.answers
+
+    @property
+    def duration_s(self) -> float:
+        return self.totals.duration_s
+
+    @property
+    def speech_answers(self) -> int:
+        return self.totals.speech_answers
+
+    @property
+    def star_answers(self) -> int:
+        return self.totals.star_answers
+
+    @property
+    def dead_air(self) -> int:
+        return self.totals.dead_air
+
+    @property
+    def wpm(self) -> float | None:
+        return self.figures.wpm
+
+    @property
+    def fillers_per_min(self) -> float | None:
+        return self.figures.fillers_per_min
+
+    @property
+    def response_latency_s(self) -> float | None:
+        return self.figures.response_latency_s
+
+    @property
+    def star_complete(self) -> float | None:
+        return self.figures.star_complete
+
+    @property
     def dead_air_per_answer(self) -> float | None:
-        return self.dead_air / self.answers if self.answers else None
+        return self.figures.dead_air_per_answer
+
+    def to_dict(self) -> dict[str, Any]:
+        """Metadata, the figures every view shows, and the totals they come from (follow-ups not counted)."""
+        return {
+            "id": self.id, "started_ts": self.started_ts, "finished_ts": self.finished_ts, "complete": self.complete,
+            "kind": self.kind, "bank": self.bank, "model": self.model, "categories": list(self.categories),
+            "answers": self.answers, "followups": self.totals.followups, "duration_s": self.duration_s,
+            "wpm": self.wpm, "fillers_per_min": self.fillers_per_min, "dead_air": self.dead_air,
+            "response_latency_s": self.response_latency_s, "star_complete": self.star_complete,
+            "speech_answers": self.speech_answers, "star_answers": self.star_answers,
+            "totals": asdict(self.totals),
+        }
 
 
 @dataclass(frozen=True)
@@ -60,7 +104,8 @@ class AnswerRecord:
     audio_frames: int
     sample_rate: int
     metrics: Mapping[str, Any]
-    analysis: Mapping[str, Any] = field(repr=False)
+    """The indexed columns (metrics_from_analysis of `analysis`), kept for queries; views read `analysis`."""
+    analysis: AnswerAnalysis = field(repr=False)
     feedback: str = ""
     model: str | None = None
 
@@ -82,58 +127,30 @@ METRIC_COLUMNS = (
     "silence_share",
     "star_complete",
     "no_speech",
+    "speaking_s",
+    "word_count",
 )
 
 
-def _num(value: Any) -> float | None:
-    """A finite float, or None for anything missing or odd (the analyzer may grow or drop fields)."""
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return out if math.isfinite(out) else None
-
-
-def _int(value: Any) -> int | None:
-    out = _num(value)
-    return None if out is None else round(out)
-
-
-def metrics_from_analysis(analysis: Mapping[str, Any], dead_air_s: float = 3.0) -> dict[str, Any]:
-    """The indexed metric columns for one answer, tolerant of missing optional keys."""
-    pace = analysis.get("pace") or {}
-    fillers = analysis.get("fillers") or {}
-    pauses = analysis.get("pauses") or {}
-    star = analysis.get("star") or {}
-    no_speech = bool(analysis.get("no_speech", False))
-    duration = _num(analysis.get("duration_s"))
-    filler_items = fillers.get("items") or []
-    filler_count = _int(fillers.get("count"))
-    if filler_count is None:
-        filler_count = len(filler_items)
-    per_min = _num(fillers.get("per_minute"))
-    if per_min is None and duration:
-        per_min = filler_count / duration * 60.0
-    pause_items = pauses.get("items") or []
-    dead_air = _int(pauses.get("dead_air_count"))
-    if dead_air is None:
-        dead_air = sum(1 for p in pause_items if (_num(p.get("duration")) or 0.0) >= dead_air_s)
-    longest = _num(pauses.get("longest_s"))
-    if longest is None and pause_items:
-        longest = max(_num(p.get("duration")) or 0.0 for p in pause_items)
+def metrics_from_analysis(analysis: AnswerAnalysis, star_expected: bool = True) -> dict[str, Any]:
+    """The indexed metric columns for one answer: its figures and its additive totals (AnswerTotals)."""
+    no_speech = analysis.no_speech
+    totals = AnswerTotals.of(analysis, star_expected)
     return {
-        "duration_s": duration,
-        "wpm": None if no_speech else _num(pace.get("wpm")),
-        "articulation_wpm": None if no_speech else _num(pace.get("articulation_wpm")),
-        "filler_count": filler_count,
-        "fillers_per_min": per_min,
-        "pause_count": len(pause_items),
-        "dead_air_count": dead_air,
-        "longest_pause_s": longest,
-        "response_latency_s": None if no_speech else _num(pauses.get("response_latency_s")),
-        "silence_share": _num(pauses.get("silence_share")),
-        "star_complete": _num(star.get("complete")),
+        "duration_s": analysis.duration_s,
+        "wpm": None if no_speech else analysis.pace.wpm,
+        "articulation_wpm": None if no_speech else analysis.pace.articulation_wpm,
+        "filler_count": analysis.fillers.count,
+        "fillers_per_min": analysis.fillers.per_minute,
+        "pause_count": len(analysis.pauses.items),
+        "dead_air_count": len(analysis.pauses.dead_air),
+        "longest_pause_s": analysis.pauses.longest_s,
+        "response_latency_s": None if no_speech else analysis.pauses.response_latency_s,
+        "silence_share": analysis.pauses.silence_share,
+        "star_complete": analysis.star.complete,
         "no_speech": int(no_speech),
+        "speaking_s": totals.speaking_s,
+        "word_count": totals.words,
     }
 
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.session_figures import AnswerTotals
 from voice_coach.store import db
 from voice_coach.store.audio_files import read_answer_audio, write_answer_audio
 from voice_coach.store.errors import (
@@ -39,21 +41,27 @@ from voice_coach.store.records import (
 if TYPE_CHECKING:
     import numpy as np
 
-_SUMMARY_SQL = """
+_MAIN = "a.is_followup = 0"
+_SPEECH = "a.is_followup = 0 AND a.no_speech = 0"
+_STAR = "a.is_followup = 0 AND a.no_speech = 0 AND a.star_expected"
+_SUMMARY_SQL = f"""
 SELECT s.id, s.started_ts, s.finished_ts, s.complete, s.kind, s.bank, s.model,
-       count(a.id) AS answers,
-       coalesce(sum(a.duration_s), 0.0) AS duration_s,
-       avg(a.wpm) AS wpm,
-       sum(a.fillers_per_min * a.duration_s) / nullif(sum(CASE WHEN a.fillers_per_min IS NOT NULL THEN a.duration_s END), 0)
-           AS fillers_per_min,
-       coalesce(sum(a.dead_air_count), 0) AS dead_air,
-       avg(a.response_latency_s) AS response_latency_s,
-       avg(CASE WHEN a.star_expected THEN a.star_complete END) AS star_complete,
-       count(a.wpm) AS speech_answers,
-       count(CASE WHEN a.star_expected THEN a.star_complete END) AS star_answers,
+       count(CASE WHEN {_MAIN} THEN 1 END) AS answers,
+       count(CASE WHEN {_SPEECH} THEN 1 END) AS speech_answers,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.word_count END), 0) AS words,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.speaking_s END), 0.0) AS speaking_s,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.filler_count END), 0) AS fillers,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.dead_air_count END), 0) AS dead_air,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.response_latency_s END), 0.0) AS latency_sum_s,
+       count(CASE WHEN {_STAR} THEN 1 END) AS star_answers,
+       coalesce(sum(CASE WHEN {_STAR} THEN a.star_complete END), 0.0) AS star_complete_sum,
+       count(CASE WHEN {_STAR} AND a.star_complete >= 1.0 THEN 1 END) AS complete_stories,
+       count(CASE WHEN a.is_followup THEN 1 END) AS followups,
+       coalesce(sum(CASE WHEN {_MAIN} THEN a.duration_s END), 0.0) AS duration_s,
        group_concat(DISTINCT a.category) AS categories
 FROM sessions s JOIN answers a ON a.session_id = s.id
 """
+"""Additive totals per session, summed exactly as analysis.session_figures.AnswerTotals.of counts one answer."""
 
 _ANSWER_SQL = """
 SELECT a.*, d.question_json, d.analysis_json, d.feedback
@@ -64,24 +72,11 @@ WHERE a.session_id = ?
 
 def _summary(row: sqlite3.Row) -> SessionSummary:
     cats = tuple(sorted(c for c in (row["categories"] or "").split(",") if c))
+    totals = AnswerTotals(**{name: row[name] for name in AnswerTotals.columns()})
     return SessionSummary(
-        id=row["id"],
-        started_ts=row["started_ts"],
-        finished_ts=row["finished_ts"],
+        id=row["id"], started_ts=row["started_ts"], finished_ts=row["finished_ts"],
         complete=None if row["complete"] is None else bool(row["complete"]),
-        kind=row["kind"],
-        bank=row["bank"],
-        model=row["model"],
-        answers=row["answers"],
-        duration_s=row["duration_s"],
-        wpm=row["wpm"],
-        fillers_per_min=row["fillers_per_min"],
-        dead_air=row["dead_air"],
-        response_latency_s=row["response_latency_s"],
-        star_complete=row["star_complete"],
-        speech_answers=row["speech_answers"],
-        star_answers=row["star_answers"],
-        categories=cats,
+        kind=row["kind"], bank=row["bank"], model=row["model"], totals=totals, categories=cats,
     )
 
 
@@ -217,7 +212,7 @@ class Store:
         question: dict,
         audio: np.ndarray,
         sample_rate: int,
-        analysis: dict,
+        analysis: AnswerAnalysis,
         feedback: str,
         is_followup: bool = False,
         parent_answer: int | None = None,
@@ -232,8 +227,9 @@ class Store:
             "SELECT coalesce(max(number), 0) + 1 FROM answers WHERE session_id = ?", (session_id,)
         ).fetchone()[0]
         written = write_answer_audio(self.audio_root / session_id, f"{number:03d}.flac", audio, sample_rate)
-        metrics = metrics_from_analysis(analysis, float(settings.get("dead_air_s", 3.0) or 3.0))
         star_default = bool(settings.get("expect_star", True))
+        star_expected = bool(question.get("star", star_default))
+        metrics = metrics_from_analysis(analysis, star_expected)
         category = question.get("category")
         answer_cols = (
             "session_id", "number", "created_ts", "question_id", "question_text", "category", "question_kind",
@@ -243,9 +239,9 @@ class Store:
         values = (
             session_id, number, time.time(), None if question.get("id") is None else str(question.get("id")),
             str(question.get("text") or ""), None if category is None else str(category), question.get("kind"),
-            int(bool(question.get("star", star_default))), int(bool(is_followup)), parent_answer,
+            int(star_expected), int(bool(is_followup)), parent_answer,
             written.path.relative_to(self.home).as_posix(), written.sha256, written.frames, int(sample_rate),
-            analysis.get("model"), *(metrics[c] for c in METRIC_COLUMNS),
+            analysis.model or None, *(metrics[c] for c in METRIC_COLUMNS),
         )  # fmt: skip
         marks = ", ".join("?" * len(answer_cols))
         try:
@@ -255,7 +251,7 @@ class Store:
             ).lastrowid
             self.conn.execute(
                 "INSERT INTO answer_details (answer_id, question_json, analysis_json, feedback) VALUES (?, ?, ?, ?)",
-                (answer_id, to_json(question), to_json(analysis), str(feedback or "")),
+                (answer_id, to_json(question), to_json(analysis.to_dict()), str(feedback or "")),
             )
             self.conn.execute("COMMIT")
         except (sqlite3.Error, TypeError, ValueError) as exc:
@@ -363,8 +359,9 @@ class Store:
         out = []
         for r in rows:
             try:
-                question, analysis = json.loads(r["question_json"]), json.loads(r["analysis_json"])
-            except ValueError as exc:
+                question = json.loads(r["question_json"])
+                analysis = AnswerAnalysis.from_dict(json.loads(r["analysis_json"]))
+            except (ValueError, TypeError, KeyError) as exc:
                 raise StoreError(f"answer {r['number']} of session {session_id} is damaged in the database") from exc
             out.append(AnswerRecord(
                 session_id=session_id, number=r["number"], created_ts=r["created_ts"], question=question,

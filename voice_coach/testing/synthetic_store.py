@@ -10,6 +10,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.core.targets import PACE_WPM
 
 _VOCAB = ["the", "customer", "called", "about", "a", "late", "order", "and", "I", "listened", "first", "then", "checked", "the", "account", "found", "the", "problem", "fixed", "it", "and", "followed", "up", "the", "next", "day", "so", "they", "stayed", "with", "us"]  # fmt: skip
@@ -26,8 +27,8 @@ def synthetic_analysis(
     latency_s: float = 0.8,
     star: str = "STAR",
     dead_air_s: float = 3.0,
-) -> dict[str, Any]:
-    """An analysis dict shaped like AnswerAnalysis.to_dict(), spoken at `wpm` with the given fillers and pauses."""
+) -> AnswerAnalysis:
+    """A typed answer record spoken at `wpm` with the given fillers and pauses (built through its JSON form)."""
     step = 60.0 / wpm
     total = words + fillers
     filler_at = set(rng.sample(range(1, total), fillers)) if fillers else set()
@@ -61,15 +62,18 @@ def synthetic_analysis(
     segments = [{"label": _PART[p], "start": round(first + k * span, 3), "end": round(first + (k + 1) * span, 3), "text": ""}
                 for k, p in enumerate(parts)]  # fmt: skip
     silence = sum(p["duration"] for p in pause_items) + latency_s + 1.5
-    return {
+    dead_air = [p for p in pause_items if p["duration"] >= dead_air_s]
+    return AnswerAnalysis.from_dict({
         "duration_s": round(duration, 3),
+        "speech": [{"start": first, "end": last}],
         "no_speech": False,
         "transcript": " ".join(w["text"] for w in out_words if not w["filler"]),
         "words": out_words,
         "pace": {
             "wpm": round(words / minutes, 1),
             "articulation_wpm": round(wpm * 1.1, 1),
-            "verdict": None,
+            "word_count": words,
+            "verdict": "slow" if words / minutes < PACE_WPM[0] else "fast" if words / minutes > PACE_WPM[1] else "good",
             "band": list(PACE_WPM),
             "windows": [],
         },
@@ -77,7 +81,8 @@ def synthetic_analysis(
         "pauses": {
             "items": pause_items,
             "response_latency_s": latency_s,
-            "dead_air_count": sum(1 for p in pause_items if p["duration"] >= dead_air_s),
+            "dead_air": dead_air,
+            "dead_air_s": dead_air_s,
             "longest_s": max((p["duration"] for p in pause_items), default=0.0),
             "silence_share": round(silence / duration, 3),
         },
@@ -87,6 +92,6 @@ def synthetic_analysis(
             "complete": len(set(parts)) / 4,
             "coaching": [] if len(set(parts)) == 4 else ["Say what the result was."],
         },
-        "length": {"verdict": "within"},
+        "length": {"speaking_s": round(last - first, 2), "verdict": "good", "band": [30.0, 600.0]},
         "model": "synthetic",
-    }
+    })

@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from voice_coach.analysis.session_figures import AnswerTotals, SessionFigures
 from voice_coach.store.records import SessionSummary
 from voice_coach.views.targets import Target
 
@@ -29,21 +30,15 @@ class Point:
     values: Mapping[str, float | None] = field(default_factory=dict)
 
 
-def _weighted(pairs: Sequence[tuple[float | None, float]]) -> float | None:
-    num = sum(v * w for v, w in pairs if v is not None and w > 0)
-    den = sum(w for v, w in pairs if v is not None and w > 0)
-    return num / den if den else None
-
-
 def combine(group: Sequence[SessionSummary]) -> dict[str, float | None]:
-    """Metric values over several sessions, each weighted by the answers it contributes."""
-    answers = sum(s.answers for s in group)
+    """Metric values over several sessions: their totals summed, then the figures of analysis.session_figures."""
+    figures = SessionFigures(sum((s.totals for s in group), AnswerTotals()))
     return {
-        "wpm": _weighted([(s.wpm, s.speech_answers) for s in group]),
-        "fillers_per_min": _weighted([(s.fillers_per_min, s.duration_s) for s in group]),
-        "dead_air_per_answer": (sum(s.dead_air for s in group) / answers) if answers else None,
-        "response_latency_s": _weighted([(s.response_latency_s, s.speech_answers) for s in group]),
-        "star_complete": _weighted([(s.star_complete, s.star_answers) for s in group]),
+        "wpm": figures.wpm,
+        "fillers_per_min": figures.fillers_per_min,
+        "dead_air_per_answer": figures.dead_air_per_answer,
+        "response_latency_s": figures.response_latency_s,
+        "star_complete": figures.star_complete,
     }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from voice_coach.store.records import AnswerRecord, SessionSummary, plain
@@ -45,15 +44,15 @@ def _md_block(block: Block) -> str:
     return f"{label}`{fmt_clock(block.start)}` " + " ".join(words)
 
 
-def to_markdown(summary: SessionSummary, answers: Sequence[AnswerRecord], dead_air_s: float = 3.0) -> str:
+def to_markdown(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str:
     out = [f"# {_md_escape(session_heading(summary))}", ""]
     out.append("Fillers are in **bold**, pauses in *italics* as [seconds]; STAR parts are labelled.")
     for a in answers:
         out += ["", f"## {_md_escape(answer_heading(a, summary.answers))}", "", f"> {_md_escape(a.question_text)}", ""]
-        blocks = star_blocks(a.analysis, answer_tokens(a.analysis, dead_air_s))
+        blocks = star_blocks(a.analysis, answer_tokens(a.analysis))
         out += [_md_block(b) + "\n" for b in blocks] or ["*(no speech was heard)*", ""]
         out += ["| Metric | Value |", "| --- | --- |"]
-        out += [f"| {name} | {_md_escape(value)} |" for name, value in metric_lines(a.metrics, a.analysis)]
+        out += [f"| {name} | {_md_escape(value)} |" for name, value in metric_lines(a.analysis)]
         notes = coaching_lines(a.analysis)
         if a.feedback.strip() or notes:
             out += ["", "**Feedback**", ""]
@@ -83,21 +82,21 @@ def _html_token(t: Token) -> str:
     return text
 
 
-def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord], dead_air_s: float = 3.0) -> str:
+def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str:
     """A self-contained page (inline CSS, no scripts, nothing fetched)."""
     e = html.escape
     body = [f"<h1>{e(session_heading(summary))}</h1>"]
     for a in answers:
         body.append(f"<h2>{e(answer_heading(a, summary.answers))}</h2>")
         body.append(f"<blockquote>{e(a.question_text)}</blockquote>")
-        blocks = star_blocks(a.analysis, answer_tokens(a.analysis, dead_air_s))
+        blocks = star_blocks(a.analysis, answer_tokens(a.analysis))
         for b in blocks:
             label = f'<span class="star">{e(b.label)}</span>' if b.label else ""
             words = " ".join(_html_token(t) for t in b.tokens)
             body.append(f'<p class="block">{label}<span class="at">{fmt_clock(b.start)}</span>{words}</p>')
         if not blocks:
             body.append("<p><em>(no speech was heard)</em></p>")
-        rows = "".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td></tr>" for n, v in metric_lines(a.metrics, a.analysis))
+        rows = "".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td></tr>" for n, v in metric_lines(a.analysis))
         body.append(f"<table>{rows}</table>")
         notes = coaching_lines(a.analysis)
         if a.feedback.strip() or notes:
@@ -126,12 +125,12 @@ def answer_dict(a: AnswerRecord) -> dict[str, Any]:
         "sample_rate": a.sample_rate,
         "metrics": plain(a.metrics),
         "feedback": a.feedback,
-        "analysis": plain(a.analysis),
+        "analysis": plain(a.analysis.to_dict()),
     }
 
 
 def to_json(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str:
-    doc = {"session": plain(asdict(summary)), "answers": [answer_dict(a) for a in answers]}
+    doc = {"session": plain(summary.to_dict()), "answers": [answer_dict(a) for a in answers]}
     doc["session"]["started"] = fmt_date(summary.started_ts)
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -191,12 +190,12 @@ def _vtt_note(answer: AnswerRecord) -> str:
     return text.replace("-->", "->").replace("\n", " ")
 
 
-def render_format(fmt: str, summary: SessionSummary, answers: Sequence[AnswerRecord], dead_air_s: float = 3.0) -> str:
+def render_format(fmt: str, summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str:
     """The review in one of FORMATS; subtitles need exactly one answer."""
     if fmt == "md":
-        return to_markdown(summary, answers, dead_air_s)
+        return to_markdown(summary, answers)
     if fmt == "html":
-        return to_html(summary, answers, dead_air_s)
+        return to_html(summary, answers)
     if fmt == "json":
         return to_json(summary, answers)
     if fmt in SUBTITLE_FORMATS:

@@ -63,13 +63,13 @@ def block_text(block: Block) -> Text:
     return text
 
 
-def render_answer(answer: AnswerRecord, total: int, dead_air_s: float = 3.0) -> RenderableType:
+def render_answer(answer: AnswerRecord, total: int) -> RenderableType:
     """Everything about one answer, as a rich renderable."""
     parts: list[RenderableType] = [
         Text(answer_heading(answer, total), style="bold underline"),
         Text.assemble(("Q: ", "bold"), answer.question_text or "(no question text)"),
     ]
-    blocks = star_blocks(answer.analysis, answer_tokens(answer.analysis, dead_air_s))
+    blocks = star_blocks(answer.analysis, answer_tokens(answer.analysis))
     if blocks:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style=STAR_STYLE)
@@ -83,7 +83,7 @@ def render_answer(answer: AnswerRecord, total: int, dead_air_s: float = 3.0) -> 
     metrics = Table.grid(padding=(0, 2))
     metrics.add_column(style="bold", no_wrap=True)
     metrics.add_column()
-    for name, value in metric_lines(answer.metrics, answer.analysis):
+    for name, value in metric_lines(answer.analysis):
         metrics.add_row(name, value)
     parts.append(Padding(metrics, (0, 0, 0, 2)))
     notes = coaching_lines(answer.analysis)
@@ -96,11 +96,11 @@ def render_answer(answer: AnswerRecord, total: int, dead_air_s: float = 3.0) -> 
     return Group(*parts)
 
 
-def render_review(summary: SessionSummary, answers: Sequence[AnswerRecord], dead_air_s: float = 3.0) -> RenderableType:
+def render_review(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> RenderableType:
     """The session heading followed by each answer, separated by blank lines."""
     parts: list[RenderableType] = [Text(session_heading(summary), style="bold")]
     parts.append(Text(f"Total answer time {fmt_duration(summary.duration_s)}", style="dim"))
     for answer in answers:
         parts.append(Text(""))
-        parts.append(render_answer(answer, summary.answers, dead_air_s))
+        parts.append(render_answer(answer, summary.answers))
     return Group(*parts)

@@ -1,14 +1,16 @@
 """An answer's transcript as timed tokens (words, fillers, pauses) grouped by STAR segment.
 
-Pure functions over the stored analysis dict; every output format (terminal, md, html, srt, vtt)
+Pure functions over the typed answer record (AnswerAnalysis); every output format (terminal, md, html, srt, vtt)
 renders the same blocks, so they cannot disagree about where a pause or a filler was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from voice_coach.analysis.answer import AnswerAnalysis
 
 from voice_coach.views.targets import fmt_duration, fmt_pause, pace_target
 
@@ -39,55 +41,34 @@ class Block:
     tokens: tuple[Token, ...]
 
 
-def _f(value: Any, default: float = 0.0) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def star_label(raw: Any) -> str | None:
     """"situation", "S", "Action" -> "Situation", ...; anything else -> None."""
     text = str(raw or "").strip().lower()
     return STAR_NAMES.get(text[:1]) if text else None
 
 
-def answer_tokens(analysis: Mapping[str, Any], dead_air_s: float = 3.0) -> list[Token]:
+def answer_tokens(analysis: AnswerAnalysis) -> list[Token]:
     """Words, fillers and pauses of one answer in time order.
 
     Fillers found only in the audio (listed under fillers.items but not among the words) are added,
     so the transcript shows every filler the metrics counted.
     """
-    tokens: list[Token] = []
-    for w in analysis.get("words") or []:
-        text = str(w.get("text", "")).strip()
-        if text:
-            kind = "filler" if w.get("filler") else "word"
-            tokens.append(Token(kind, text, _f(w.get("start")), _f(w.get("end"))))
-    if not tokens and str(analysis.get("transcript") or "").strip():
-        end = _f(analysis.get("duration_s"))
-        tokens.append(Token("word", str(analysis["transcript"]).strip(), 0.0, end))
+    tokens = [Token("filler" if w.filler else "word", w.text.strip(), w.start, w.end) for w in analysis.words if w.text.strip()]
     fillers = [t for t in tokens if t.kind == "filler"]
-    for item in (analysis.get("fillers") or {}).get("items") or []:
-        start, end = _f(item.get("start")), _f(item.get("end"))
-        if not any(f.start < end + 0.05 and start < f.end + 0.05 for f in fillers):
-            tokens.append(Token("filler", str(item.get("text") or "um"), start, max(end, start)))
-    for p in (analysis.get("pauses") or {}).get("items") or []:
-        start, end = _f(p.get("start")), _f(p.get("end"))
-        duration = _f(p.get("duration"), end - start)
-        tokens.append(Token("pause", fmt_pause(duration), start, end, dead_air=duration >= dead_air_s))
+    for item in analysis.fillers.items:
+        if not any(f.start < item.end + 0.05 and item.start < f.end + 0.05 for f in fillers):
+            tokens.append(Token("filler", item.text or "um", item.start, max(item.end, item.start)))
+    dead = set(analysis.pauses.dead_air)
+    for p in analysis.pauses.items:
+        tokens.append(Token("pause", fmt_pause(p.duration), p.start, p.end, dead_air=p in dead))
     order = {"word": 0, "filler": 0, "pause": 1}
     tokens.sort(key=lambda t: (t.start, order[t.kind]))
     return tokens
 
 
-def star_blocks(analysis: Mapping[str, Any], tokens: Sequence[Token]) -> list[Block]:
+def star_blocks(analysis: AnswerAnalysis, tokens: Sequence[Token]) -> list[Block]:
     """Group tokens into consecutive blocks by the STAR segment that covers each token's middle."""
-    segments = []
-    for seg in (analysis.get("star") or {}).get("segments") or []:
-        label = star_label(seg.get("label"))
-        if label:
-            segments.append((label, _f(seg.get("start")), _f(seg.get("end"))))
+    segments = [(label, seg.start, seg.end) for seg in analysis.star.segments if (label := star_label(seg.label))]
 
     def label_of(t: Token) -> str | None:
         for label, start, end in segments:
@@ -110,49 +91,43 @@ def star_blocks(analysis: Mapping[str, Any], tokens: Sequence[Token]) -> list[Bl
     return blocks
 
 
-def metric_lines(metrics: Mapping[str, Any], analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(name, value) pairs describing one answer's figures, in the order a coach would read them."""
-    pace = analysis.get("pace") or {}
-    band = pace.get("band")
-    target = pace_target(tuple(band) if isinstance(band, (list, tuple)) and len(band) == 2 else None)
-    lines: list[tuple[str, str]] = [("Length", fmt_duration(metrics.get("duration_s")))]
-    verdict = (analysis.get("length") or {}).get("verdict")
-    if verdict:
-        lines[-1] = ("Length", f"{lines[-1][1]} ({verdict})")
-    if analysis.get("no_speech"):
+def metric_lines(analysis: AnswerAnalysis) -> list[tuple[str, str]]:
+    """(name, value) pairs describing one answer's figures, in the order a coach would read them.
+
+    Every figure is the record's own (the same the report and the spoken feedback use): length is the
+    speaking time, first to last speech, judged against the answer's own band.
+    """
+    length = analysis.length
+    lines: list[tuple[str, str]] = [("Length", f"{fmt_duration(length.speaking_s)} ({length.verdict})")]
+    if analysis.no_speech:
+        lines[0] = ("Length", fmt_duration(analysis.duration_s))
         lines.append(("Speech", "none heard"))
         return lines
-    wpm = metrics.get("wpm")
-    if wpm is not None:
-        where = pace.get("verdict") or target.side(wpm)
-        text = f"{wpm:.0f} wpm ({where}; target {target.band_text()})"
-        if metrics.get("articulation_wpm"):
-            text += f", {metrics['articulation_wpm']:.0f} wpm while talking"
+    pace = analysis.pace
+    target = pace_target(pace.band)
+    if pace.verdict != "n/a" or pace.wpm:
+        text = f"{pace.wpm:.0f} wpm ({pace.verdict}; target {target.band_text()})"
+        if pace.articulation_wpm:
+            text += f", {pace.articulation_wpm:.0f} wpm while talking"
         lines.append(("Pace", text))
-    if metrics.get("filler_count") is not None:
-        per_min = metrics.get("fillers_per_min")
-        rate = f", {per_min:.1f} per minute" if per_min is not None else ""
-        lines.append(("Fillers", f"{metrics['filler_count']}{rate}"))
-    pauses = f"{metrics.get('pause_count') or 0}"
-    if metrics.get("longest_pause_s"):
-        pauses += f", longest {metrics['longest_pause_s']:.1f} s"
-    lines.append(("Pauses", pauses))
-    lines.append(("Dead air", f"{metrics.get('dead_air_count') or 0}"))
-    if metrics.get("response_latency_s") is not None:
-        lines.append(("Response latency", f"{metrics['response_latency_s']:.1f} s"))
-    star = analysis.get("star") or {}
-    if metrics.get("star_complete") is not None:
-        present = star.get("present") or {}
-        have = [STAR_NAMES[k[:1].lower()] for k, v in present.items() if v and k[:1].lower() in STAR_NAMES]
-        missing = [STAR_NAMES[k[:1].lower()] for k, v in present.items() if not v and k[:1].lower() in STAR_NAMES]
-        text = f"{metrics['star_complete'] * 100:.0f}%"
-        if have or missing:
-            text += f" ({', '.join(have) or 'none'} present" + (f"; missing {', '.join(missing)})" if missing else ")")
-        lines.append(("STAR", text))
+    fillers = analysis.fillers
+    lines.append(("Fillers", f"{fillers.count}, {fillers.per_minute:.1f} per minute"))
+    pauses = analysis.pauses
+    text = f"{len(pauses.items)}"
+    if pauses.longest_s:
+        text += f", longest {pauses.longest_s:.1f} s"
+    lines.append(("Pauses", text))
+    lines.append(("Dead air", f"{len(pauses.dead_air)}"))
+    if pauses.response_latency_s is not None:
+        lines.append(("Response latency", f"{pauses.response_latency_s:.1f} s"))
+    star = analysis.star
+    have = [STAR_NAMES[k[0]] for k, v in star.present.items() if v]
+    missing = [STAR_NAMES[k[0]] for k, v in star.present.items() if not v]
+    text = f"{star.complete * 100:.0f}% ({', '.join(have) or 'none'} present" + (f"; missing {', '.join(missing)})" if missing else ")")
+    lines.append(("STAR", text))
     return lines
 
 
-def coaching_lines(analysis: Mapping[str, Any]) -> list[str]:
+def coaching_lines(analysis: AnswerAnalysis) -> list[str]:
     """The analyzer's STAR coaching notes, if any."""
-    notes = (analysis.get("star") or {}).get("coaching") or []
-    return [str(n) for n in notes if str(n).strip()]
+    return [n for n in analysis.star.coaching if n.strip()]
