@@ -33,9 +33,9 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     from voice_coach.core import targets as T
 
     lo, hi = T.PACE_WPM
-    p.add_argument("--pace", type=_band, default=T.PACE_WPM, metavar="LO-HI", help=f"target pace in wpm (default {lo:g}-{hi:g})")
+    p.add_argument("--pace", type=parse_band, default=T.PACE_WPM, metavar="LO-HI", help=f"target pace in wpm (default {lo:g}-{hi:g})")
     kinds = ", ".join(f"{k} {a:g}-{b:g}" for k, (a, b) in T.LENGTH_BY_KIND_S.items())
-    p.add_argument("--length", type=_band, default=None, metavar="LO-HI",
+    p.add_argument("--length", type=parse_band, default=None, metavar="LO-HI",
                    help=f"target answer length in s for every question (default: the question's own; {kinds})")
     p.add_argument("--pause", type=float, default=T.PAUSE_MIN_S, metavar="S",
                    help=f"shortest silence reported as a pause (default {T.PAUSE_MIN_S:g} s)")
@@ -43,11 +43,12 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
                    help=f"pause counted as dead air (default {T.DEAD_AIR_S:g} s)")
 
 
-def _band(text: str) -> tuple[float, float]:
+def parse_band(text: str) -> tuple[float, float]:
+    """LO-HI (or LO,HI, or with an en dash) as a band of two positive numbers."""
     try:
-        lo, hi = (float(v) for v in text.replace(",", "-").split("-", 1))
+        lo, hi = (float(v) for v in text.replace(",", "-").replace("–", "-").split("-", 1))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected LO-HI such as 130-160, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected LO-HI such as 120-150, got {text!r}") from None
     if not 0 < lo <= hi:
         raise argparse.ArgumentTypeError(f"expected 0 < LO <= HI, got {text!r}")
     return lo, hi

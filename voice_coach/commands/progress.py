@@ -9,17 +9,9 @@ from pathlib import Path
 METRICS = {"pace": 0, "fillers": 1, "dead-air": 2, "latency": 3, "star": 4}
 
 
-def _band(text: str) -> tuple[float, float]:
-    try:
-        lo, hi = (float(x) for x in text.replace("–", "-").split("-", 1))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"cannot read {text!r} as a band: use LOW-HIGH, e.g. 130-160") from None
-    if not 0 < lo < hi:
-        raise argparse.ArgumentTypeError(f"a band needs 0 < LOW < HIGH, got {text!r}")
-    return lo, hi
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from voice_coach.commands.analyze import parse_band
+    from voice_coach.core.targets import PACE_WPM
     from voice_coach.store.cli_support import add_date_filters, add_home_argument
 
     p = subparsers.add_parser(
@@ -32,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_date_filters(p)
     p.add_argument("--by", choices=("session", "day", "week"), default="session", help="one point per ... (default: session)")
     p.add_argument("--metric", choices=tuple(METRICS), default="pace", help="metric for the bar chart (default: pace)")
-    p.add_argument("--pace-band", type=_band, metavar="LOW-HIGH", help="target pace in wpm (default: core.targets.PACE_WPM, 130-160)")
+    p.add_argument("--pace-band", type=parse_band, metavar="LOW-HIGH",
+                   help=f"target pace in wpm (default {PACE_WPM[0]:g}-{PACE_WPM[1]:g})")
     p.add_argument("--png", type=Path, metavar="FILE", help="also write the charts as a PNG picture")
     p.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report (inline SVG)")
     p.set_defaults(func=run)

@@ -7,10 +7,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.analysis.session_figures import AnswerTotals, SessionFigures
+
+if TYPE_CHECKING:  # the record's module pulls in numpy and the analysis; history and progress start without them
+    from voice_coach.analysis.answer import AnswerAnalysis
 
 
 @dataclass(frozen=True)

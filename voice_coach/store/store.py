@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.analysis.session_figures import AnswerTotals
 from voice_coach.store import db
 from voice_coach.store.audio_files import read_answer_audio, write_answer_audio
@@ -40,6 +39,8 @@ from voice_coach.store.records import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from voice_coach.analysis.answer import AnswerAnalysis
 
 _MAIN = "a.is_followup = 0"
 _SPEECH = "a.is_followup = 0 AND a.no_speech = 0"
@@ -346,6 +347,8 @@ class Store:
     def answers(self, session_id: str, number: int | None = None) -> list[AnswerRecord]:
         """The session's answers in order (or just answer `number`), with their full analysis."""
         import json
+
+        from voice_coach.analysis.answer import AnswerAnalysis
 
         sql = _ANSWER_SQL
         params: list[Any] = [session_id]
