@@ -46,15 +46,15 @@ def run(args: argparse.Namespace) -> int:
           f"{plural(result.audio_files, 'recording')}.")  # fmt: skip
     problems = []
     if result.unreadable:
-        problems.append(f"{plural(len(result.unreadable), 'part')} of the database could not be read and "
-                        f"{'is' if len(result.unreadable) == 1 else 'are'} not in the archive: {_listed(result.unreadable)}")  # fmt: skip
+        problems.append(f"{plural(len(result.unreadable), 'part')} of the database could not be read, everything "
+                        f"else is in the archive: {_listed(result.unreadable)}")  # fmt: skip
     if result.missing:
         problems.append(f"{plural(len(result.missing), 'recording')} {'was' if len(result.missing) == 1 else 'were'} "
                         f"missing or damaged and {'is' if len(result.missing) == 1 else 'are'} not in the archive: "
                         f"{_listed(result.missing)}")  # fmt: skip
     if result.unlisted_audio:
-        print(f"Also in it: {plural(len(result.unlisted_audio), 'recording')} no readable answer points at "
-              f"({_listed(result.unlisted_audio)}).")  # fmt: skip
+        print(f"Also in it: {plural(len(result.unlisted_audio), 'recording')} whose answer could not be read whole, "
+              f"not checked against a checksum ({_listed(result.unlisted_audio)}).")  # fmt: skip
     if problems:
         print("voice-coach: " + "; ".join(problems) + " (manifest.json lists them all)", file=sys.stderr)
         return 1

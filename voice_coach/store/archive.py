@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from voice_coach.store.errors import StoreError, describe_os_error, describe_sqlite_error
 from voice_coach.store.records import plain
+from voice_coach.store.paths import audio_folder, is_session_id
 from voice_coach.store.upkeep import FORGET_MARK
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ voice-coach.sqlite3  the whole store (SQLite; open with any SQLite tool)
 sessions.json        every session with its answers, metrics, full analysis and feedback
 audio/SESSION/NNN.flac  the recording of each answer (16-bit FLAC)
 manifest.json        when this was made, counts, any audio file that was missing or damaged, anything the
-                     database could no longer read, and recordings no readable answer points at
-                     (they are in audio/ too)
+                     database could no longer read, and recordings whose answer row could not be read
+                     (they are in audio/ too, not checked against a checksum)
 """
 
 MEMBER_MODE = 0o600
@@ -98,12 +99,17 @@ def _session_rows(store: Store, unreadable: list[str]) -> list[sqlite3.Row]:
     except sqlite3.Error:
         unreadable.append(f"the list of sessions ({reason})")
         return []
+    try:  # the id index names a session whose row is lost
+        names = dict((r[1], r[0]) for r in conn.execute("SELECT id, rowid FROM sessions INDEXED BY sqlite_autoindex_sessions_1"))
+    except sqlite3.Error:
+        names = {}
     rows = []
     for rowid in rowids:
         try:
             row = conn.execute(f"SELECT {_SESSION_COLS} FROM sessions WHERE rowid = ?", (rowid,)).fetchone()
         except sqlite3.Error as exc:
-            unreadable.append(f"session row {rowid} ({describe_sqlite_error(exc)})")
+            what = f"session {names[rowid]}" if rowid in names else f"session row {rowid}"
+            unreadable.append(f"the start, end and settings of {what} ({describe_sqlite_error(exc)})")
             continue
         if row is not None:
             rows.append(row)
@@ -117,6 +123,32 @@ def _orphan_answer_sessions(store: Store, known: set[str]) -> list[str]:
     except sqlite3.Error:
         return []
     return [i for i in ids if i not in known]
+
+
+def _salvaged(store: Store, session_id: str, have: set[int]) -> list[dict]:
+    """What is left of answers whose row could not be read: the question, transcript and feedback, when
+    their own row (answer_details) still reads, and the recording's place. Marked "damaged"."""
+    try:
+        index = store.conn.execute("SELECT id, number FROM answers WHERE session_id = ? ORDER BY number", (session_id,)).fetchall()
+    except sqlite3.Error:
+        return []
+    out = []
+    for answer_id, number in index:
+        if number in have:
+            continue
+        try:
+            row = store.conn.execute("SELECT question_json, analysis_json, feedback FROM answer_details WHERE answer_id = ?",
+                                     (answer_id,)).fetchone()  # fmt: skip
+            if row is None:
+                continue
+            item = {"number": number, "question": json.loads(row[0]), "analysis": json.loads(row[1]), "feedback": row[2]}
+        except (sqlite3.Error, ValueError, TypeError):
+            continue
+        item["damaged"] = "the answer's own row could not be read: its figures are lost, its audio is not checked"
+        audio = audio_folder(store.home, session_id) / f"{number:03d}.flac"
+        item["audio_path"] = audio.relative_to(store.home).as_posix() if audio.is_file() else None
+        out.append(item)
+    return out
 
 
 def _session_doc(row: sqlite3.Row, unreadable: list[str]) -> dict:
@@ -142,13 +174,19 @@ def _write_sessions_json(
     with open(dest, "w", encoding="utf-8") as out:
         out.write("[\n")
         for i, (session_id, doc) in enumerate(docs):
-            records = store.answers(session_id, damaged=unreadable)
+            lost: list[str] = []
+            records = store.answers(session_id, damaged=lost)
             doc["answers"] = []
             for rec in records:
                 item = plain(asdict(rec))
                 item["audio_path"] = rec.audio_path.relative_to(store.home).as_posix()
                 doc["answers"].append(item)
                 check.append((item["audio_path"], rec.audio_path, rec.audio_sha256))
+            if lost:
+                unreadable.extend(lost)
+                if is_session_id(session_id):
+                    doc["answers"] += _salvaged(store, session_id, {r.number for r in records})
+                    doc["answers"].sort(key=lambda a: a["number"])
             out.write(("," if i else "") + json.dumps(doc, ensure_ascii=False) + "\n")
             sessions += 1
             answers += len(records)
