@@ -111,6 +111,13 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
     )
 
 
+def _folders_of(home: Path, session_id: str) -> tuple[Path, Path]:
+    from voice_coach.store.upkeep import FORGET_MARK
+
+    folder = audio_folder(home, session_id)
+    return folder, folder.with_name(FORGET_MARK + folder.name)
+
+
 def _can_write(root: Path, path: Path) -> bool:
     """Whether this user may change the store: the folder (SQLite makes -wal and -shm there) and the files."""
     files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
@@ -227,8 +234,8 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             taken = {r[0] for r in self.conn.execute("SELECT id FROM sessions WHERE id LIKE ?", (base + "%",))}
             session_id, n = base, 1
-            # a folder the database does not know (an emptied database) is taken too: never write into it
-            while session_id in taken or audio_folder(self.home, session_id).exists():
+            # a folder the database does not know (an emptied database) or one being forgotten is taken too
+            while session_id in taken or any(p.exists() for p in _folders_of(self.home, session_id)):
                 n += 1
                 session_id = f"{base}-{n}"
             self.conn.execute(

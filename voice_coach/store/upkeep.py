@@ -140,6 +140,15 @@ def delete_all(store: Store) -> tuple[int, int]:
     return sessions, answers
 
 
+def recordings_on_disk(store: Store) -> int:
+    """Answer files under audio/ (kept-aside orphans included, folders being forgotten not)."""
+    root = store.audio_root
+    if not root.is_dir():
+        return 0
+    return sum(1 for folder in root.iterdir() if folder.is_dir() and not folder.name.startswith(FORGET_MARK)
+               for path in folder.rglob("*.flac") if path.is_file())  # fmt: skip
+
+
 def audio_bytes(store: Store) -> int:
     """Disk space the audio files take."""
     total = 0
