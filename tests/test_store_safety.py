@@ -20,7 +20,7 @@ import tarfile
 import threading
 import time
 import zipfile
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from voice_coach import cli
 from voice_coach.store import Store, StoreError
 from voice_coach.store.archive import export_archive
 from voice_coach.store.paths import DB_NAME, audio_folder
+from voice_coach.store.records import plain, to_json
 from voice_coach.store.upkeep import delete_sessions, sweep_orphans
 from voice_coach.testing.synthetic_store import synthetic_analysis
 
@@ -85,7 +86,9 @@ def build_home(home: Path, sessions: int = 3, answers: int = 3, words: int = 80)
         known = {}
         for summary in store.sessions():
             for rec in store.answers(summary.id):
-                known[(rec.session_id, rec.number)] = {"analysis": rec.analysis.to_dict(), "feedback": rec.feedback,
+                doc = {**plain(asdict(rec)), "audio_path": rec.audio_path.relative_to(home).as_posix()}
+                known[(rec.session_id, rec.number)] = {"doc": doc, "feedback": rec.feedback,
+                                                       "stored_analysis": json.loads(to_json(rec.analysis.to_dict())),
                                                        "audio": rec.audio_path.read_bytes(),
                                                        "rel": rec.audio_path.relative_to(home).as_posix()}  # fmt: skip
     return known
@@ -129,6 +132,8 @@ def test_zero_byte_database_keeps_every_recording_and_says_where(tmp_path, capsy
     known = build_home(home, sessions=4)  # 12 recordings
     age(home / "audio")
     os.truncate(home / DB_NAME, 0)  # `truncate -s 0 voice-coach.sqlite3`
+    code, out, err = run(capsys, "history", "--home", str(home))
+    assert code == 0 and "No saved sessions in the database" in out and "12 recordings are in" in " ".join(out.split())
     code, out, err = run(capsys, "import", str(memo(tmp_path, "new.wav")), "--home", str(home))
     assert code == 0, err
     (notice,) = error_lines(err)
@@ -206,9 +211,10 @@ def test_new_session_never_writes_into_a_folder_the_database_does_not_know(tmp_p
     taken = home / "audio" / "2026-12-04-1830"
     taken.mkdir(parents=True)
     (taken / "001.flac").write_bytes(b"said a minute ago, row lost")
+    (home / "audio" / ".forget-2026-12-04-1830-2").mkdir()  # a forget of this minute that died
     with Store.open(home) as store:
         sid = store.start_session(bank=None, model="m", settings={})
-        assert sid == "2026-12-04-1830-2"
+        assert sid == "2026-12-04-1830-3"
         store.save_answer(sid, question={"text": "q"}, audio=tone(0.5, 200), sample_rate=16000,
                           analysis=synthetic_analysis(random.Random(1)), feedback="")  # fmt: skip
     kept = [p for p in (home / "audio").glob("orphans-*/2026-12-04-1830/001.flac")]
@@ -283,7 +289,7 @@ def test_crafted_audio_path_is_not_read_into_an_export(tmp_path, capsys):
 
 IMPORTER = r"""
 import random, sys, time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 import soundfile as sf
 from voice_coach import cli
@@ -403,3 +409,319 @@ def test_an_import_that_went_through_records_every_file(tmp_path, capsys, fake_a
     _, complete, record, _ = _import_record(tmp_path / "home")
     assert complete == 1 and record == {"files": [{"file": str(files[0]), "status": "imported", "answer": 1}],
                                         "stopped": None}  # fmt: skip
+
+
+# ---- 15.6: a home this user cannot write is read, never refused -------------------------------------
+
+OTHER_USER = 65534  # nobody
+
+
+def _other_user_prefix() -> list[str] | str:
+    """A command prefix that runs as a user without root's powers, or why there is none."""
+    if os.geteuid() != 0:
+        return []  # already an ordinary user: chmod 500 binds us
+    import shutil
+
+    for prefix in ([f"setpriv", f"--reuid={OTHER_USER}", f"--regid={OTHER_USER}", "--clear-groups"],
+                   ["runuser", "-u", "nobody", "--"]):  # fmt: skip
+        if not shutil.which(prefix[0]):
+            continue
+        probe = subprocess.run([*prefix, sys.executable, "-c", "import voice_coach.store"], capture_output=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, cwd="/", check=False)  # fmt: skip
+        if probe.returncode == 0:
+            return prefix
+        reason = f"{prefix[0]} works, but user {OTHER_USER} cannot import voice_coach from {REPO}: {probe.stderr[-200:]}"
+        return reason
+    return "neither setpriv nor runuser can run a command as user 65534 (nobody) here"
+
+
+def _snapshot(folder: Path) -> dict:
+    """Every file's size, mtime and mode. A -shm file (SQLite's shared-memory index, no data) is left
+    by a writer that died; any reader takes its read locks in it, so only its presence and size count."""
+    return {p.relative_to(folder).as_posix(): (p.lstat().st_size, p.lstat().st_mode) + (
+            () if p.name.endswith("-shm") else (p.lstat().st_mtime_ns,)) for p in [folder, *folder.rglob("*")]}  # fmt: skip
+
+
+DYING_WRITER = r"""
+import os, random, sys
+from pathlib import Path
+import numpy as np
+from voice_coach.store import Store
+from voice_coach.testing.synthetic_store import synthetic_analysis
+store = Store.open(Path(sys.argv[1]))
+sid = store.start_session(bank=None, model="m", settings={})
+store.save_answer(sid, question={"text": "the last one"}, audio=np.zeros(4000, np.float32), sample_rate=16000,
+                  analysis=synthetic_analysis(random.Random(3)), feedback="")
+os._exit(0)  # no close: the answer is committed in the -wal file only
+"""
+
+
+@pytest.fixture
+def shared_tmp():
+    """A folder another user can reach (pytest's own tmp folders are 0700 root)."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="voice-coach-ro-", dir="/tmp"))
+    os.chmod(base, 0o755)
+    yield base
+    for path in [base, *base.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            os.chmod(path, 0o700)
+    shutil.rmtree(base)
+
+
+@pytest.mark.parametrize("left", ["closed", "wal"])
+def test_read_only_home_reads_history_review_export_and_refuses_writes_in_one_line(shared_tmp, left):
+    prefix = _other_user_prefix()
+    if isinstance(prefix, str):
+        pytest.skip(prefix)
+    home, out_dir = shared_tmp / "home", shared_tmp / "out"
+    known = build_home(home, sessions=2)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HOME": str(shared_tmp)}
+    if left == "wal":
+        script = shared_tmp / "writer.py"
+        script.write_text(DYING_WRITER)
+        subprocess.run([sys.executable, str(script), str(home)], env=env, check=True)
+        assert (home / f"{DB_NAME}-wal").stat().st_size > 0
+    out_dir.mkdir()
+    if prefix:
+        for path in [home, *home.rglob("*"), out_dir]:
+            os.chown(path, OTHER_USER, OTHER_USER)
+    os.chmod(home, 0o500)
+    before = _snapshot(home)
+
+    def cli_as_user(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*prefix, sys.executable, "-m", "voice_coach", *argv, "--home", str(home)],
+                              capture_output=True, text=True, env=env, cwd=out_dir, timeout=120, check=False)  # fmt: skip
+
+    expected = len(known) + (1 if left == "wal" else 0)
+    history = cli_as_user("history", "--json")
+    assert history.returncode == 0 and history.stderr == "", history.stderr
+    assert sum(row["questions"] for row in json.loads(history.stdout)) == expected
+    sid = sorted({s for s, _ in known})[0]
+    review = cli_as_user("review", sid)
+    assert review.returncode == 0 and review.stderr == "" and "Question 2 of 0" in review.stdout, review.stderr
+    export = cli_as_user("export", "--out", str(out_dir / "all.zip"))
+    assert export.returncode == 0 and export.stderr == "", export.stderr
+    with zipfile.ZipFile(out_dir / "all.zip") as zf:
+        flacs = [n for n in zf.namelist() if n.endswith(".flac")]
+        sessions = json.loads(zf.read("voice-coach-export/sessions.json"))
+    assert len(flacs) == expected and sum(len(s["answers"]) for s in sessions) == expected
+    for argv in (["forget", "--all", "--yes"], ["import", str(out_dir / "none.wav")]):
+        refused = cli_as_user(*argv)
+        assert refused.returncode == 2 and "read-only" in one_error_line(refused.stderr), refused.stderr
+    assert _snapshot(home) == before  # reading changed nothing, not even a -shm file
+
+
+# ---- 15.7: a damaged database is one line on review, and export saves everything readable -----------
+
+
+def _damage_page(db_file: Path, table: str) -> int:
+    """Overwrite one b-tree leaf page of `table` (the one nearest the middle of the file) with garbage."""
+    assert not Path(f"{db_file}-wal").exists()  # every commit is in the file itself
+    conn = sqlite3.connect(db_file)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    leaves = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))]
+    conn.close()
+    page = min(leaves, key=lambda p: abs(p - pages / 2))
+    with open(db_file, "r+b") as f:
+        f.seek((page - 1) * page_size)
+        f.write(random.Random(page).randbytes(page_size))
+    return page
+
+
+@pytest.mark.parametrize("table", ["answer_details", "answers", "sessions"])
+def test_damaged_page_is_one_line_on_review_and_export_saves_the_rest(tmp_path, capsys, table):
+    home = tmp_path / "home"
+    known = build_home(home, sessions=6, words=300)  # 18 answers over many pages
+    _damage_page(home / DB_NAME, table)
+    sids = sorted({sid for sid, _ in known})
+    codes = []
+    for sid in sids:
+        code, out, err = run(capsys, "review", sid, "--home", str(home))
+        codes.append(code)
+        if code:
+            assert code == 2 and "the database file is damaged" in one_error_line(err)
+    assert 2 in codes  # the damage was met
+    code, _, err = run(capsys, "history", "--home", str(home))
+    assert code == 0 or "the database file is damaged" in one_error_line(err)
+
+    code, out, err = run(capsys, "export", "--home", str(home), "--out", str(tmp_path / "all.zip"))
+    assert code == 1 and "could not be read" in one_error_line(err) and "manifest.json lists them all" in err
+    with zipfile.ZipFile(tmp_path / "all.zip") as zf:
+        files = {n.removeprefix("voice-coach-export/"): zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    unreadable = manifest["unreadable_in_the_database"]
+    assert unreadable and all(u in err for u in unreadable[:3])
+    exported = {(s["id"], a["number"]): a for s in json.loads(files["sessions.json"]) for a in s["answers"]}
+    assert exported, "nothing readable was exported"
+    for (sid, number), item in known.items():
+        # every answer is exported exactly as it was, or named as unreadable (and what is left of it kept)
+        entry = exported.get((sid, number))
+        if entry is not None and "damaged" not in entry:
+            assert entry == item["doc"]  # the whole record, as a healthy export writes it
+        else:
+            if entry is not None:  # its own row was lost, its details row was not
+                assert entry["analysis"] == item["stored_analysis"] and entry["audio_path"] == item["rel"]
+            assert any(f"answer {number} of session {sid}" in u or f"answers of session {sid}" in u
+                       or "session row" in u for u in unreadable), (sid, number, unreadable)  # fmt: skip
+        assert files[item["rel"]] == item["audio"]  # every recording is in the archive, readable row or not
+    if table == "answers":  # their metric rows are gone, their transcripts are not
+        assert any("damaged" in entry for entry in exported.values())
+    listed_alone = set(manifest["audio_without_a_readable_answer"])
+    assert listed_alone == {item["rel"] for key, item in known.items() if "damaged" in exported.get(key, {"damaged": 1})}
+
+
+def test_one_damaged_row_is_one_line_and_export_writes_every_other(tmp_path, capsys):
+    home = tmp_path / "home"
+    known = build_home(home, sessions=2)
+    victim, other = sorted({sid for sid, _ in known})
+    conn = sqlite3.connect(home / DB_NAME)
+    with conn:
+        conn.execute("UPDATE answer_details SET analysis_json = '{\"pace\": [' WHERE answer_id = "
+                     "(SELECT id FROM answers WHERE session_id = ? AND number = 2)", (victim,))  # fmt: skip
+    conn.close()
+    code, _, err = run(capsys, "review", victim, "--home", str(home))
+    assert code == 2 and f"answer 2 of session {victim} is damaged" in one_error_line(err)
+    code, out, err = run(capsys, "review", other, "--home", str(home))
+    assert code == 0 and "Question 1 of 1" in out
+    code, out, err = run(capsys, "export", "--home", str(home), "--out", str(tmp_path / "all.tar.gz"))
+    assert code == 1 and f"answer 2 of session {victim} is damaged in the database" in one_error_line(err)
+    assert "Wrote" in out and "2 sessions, 5 answers, 5 recordings" in out
+    with tarfile.open(tmp_path / "all.tar.gz") as tf:
+        files = {m.name.removeprefix("voice-coach-export/"): tf.extractfile(m).read() for m in tf.getmembers()}
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["unreadable_in_the_database"] == [f"answer 2 of session {victim} is damaged in the database"]
+    assert manifest["audio_without_a_readable_answer"] == [f"audio/{victim}/002.flac"]
+    assert all(files[item["rel"]] == item["audio"] for item in known.values())
+    sessions = {s["id"]: [a["number"] for a in s["answers"]] for s in json.loads(files["sessions.json"])}
+    assert sessions == {victim: [1, 3], other: [1, 2, 3]}
+
+
+# ---- 15.9: every member of an archive is the owner's only -------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["all.zip", "all.tar.gz", "all.tgz"])
+def test_every_archive_member_is_0600(tmp_path, capsys, name):
+    home = tmp_path / "home"
+    known = build_home(home, sessions=2)
+    old_umask = os.umask(0o022)  # what a user's shell has: new files 0644
+    try:
+        code, out, err = run(capsys, "export", "--home", str(home), "--out", str(tmp_path / name))
+    finally:
+        os.umask(old_umask)
+    assert code == 0, err
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(tmp_path / name) as zf:
+            modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+    else:
+        with tarfile.open(tmp_path / name) as tf:
+            members = tf.getmembers()
+            assert all(m.isfile() and m.uname == "" and m.gname == "" for m in members)
+            modes = {m.name: stat.S_IFREG | m.mode for m in members}
+    root = "voice-coach-export/"
+    assert {root + n for n in ("README.txt", "manifest.json", "sessions.json", "voice-coach.sqlite3")} <= set(modes)
+    assert len([n for n in modes if n.endswith(".flac")]) == len(known)
+    assert {n: oct(m) for n, m in modes.items() if m != stat.S_IFREG | 0o600} == {}
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+
+
+# ---- 16.4: export names never collide; forget asks before deleting ----------------------------------
+
+
+def test_two_exports_in_the_same_second_write_two_archives(tmp_path, capsys, monkeypatch):
+    home = tmp_path / "home"
+    known = build_home(home, sessions=1)
+    import voice_coach.store.archive as archive
+
+    monkeypatch.setattr(archive.time, "time", lambda: 1_790_000_000.0)  # both in the same second
+    monkeypatch.chdir(tmp_path)
+    written = []
+    for _ in range(3):
+        code, out, err = run(capsys, "export", "--home", str(home))
+        assert code == 0, err
+        written.append(Path(out.split("Wrote ", 1)[1].split(": ", 1)[0]))
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(1_790_000_000.0))
+    assert [p.name for p in written] == [f"voice-coach-export-{stamp}.zip", f"voice-coach-export-{stamp}-2.zip",
+                                         f"voice-coach-export-{stamp}-3.zip"]  # fmt: skip
+    for path in written:
+        with zipfile.ZipFile(path) as zf:
+            assert len([n for n in zf.namelist() if n.endswith(".flac")]) == len(known)
+
+
+def test_exports_at_the_same_moment_never_share_a_file(tmp_path):
+    home = tmp_path / "home"
+    known = build_home(home, sessions=2)
+    target = tmp_path / "same.tar.gz"
+    results, errors = [], []
+    start = threading.Barrier(4)
+
+    def export() -> None:
+        try:
+            with Store.open(home, readonly=True) as store:
+                start.wait()
+                results.append(export_archive(store, target, numbered=True).path)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=export) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(set(results)) == 4
+    assert sorted(p.name for p in results) == ["same-2.tar.gz", "same-3.tar.gz", "same-4.tar.gz", "same.tar.gz"]
+    for path in results:
+        with tarfile.open(path) as tf:
+            assert len([m for m in tf.getmembers() if m.name.endswith(".flac")]) == len(known)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left
+
+
+def test_export_to_a_named_file_still_refuses_to_replace_it(tmp_path, capsys):
+    home = tmp_path / "home"
+    build_home(home, sessions=1)
+    target = tmp_path / "mine.zip"
+    target.write_bytes(b"keep")
+    code, _, err = run(capsys, "export", "--home", str(home), "--out", str(target))
+    assert code == 2 and "--force" in one_error_line(err) and target.read_bytes() == b"keep"
+    code, out, _ = run(capsys, "export", "--home", str(home), "--out", str(target), "--force")
+    assert code == 0 and zipfile.is_zipfile(target)
+
+
+def test_forget_one_session_asks_first(tmp_path, capsys, monkeypatch):
+    home = tmp_path / "home"
+    known = build_home(home, sessions=2)
+    victim, keep = sorted({sid for sid, _ in known})
+    code, _, err = run(capsys, "forget", victim, "--home", str(home))  # stdin is not a terminal under pytest
+    line = one_error_line(err)
+    assert code == 2 and "--yes" in line and "no terminal" in line and (home / "audio" / victim).is_dir()
+    asked = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "n")
+    code, out, _ = run(capsys, "forget", victim, "--home", str(home))
+    assert code == 1 and "Nothing deleted" in out and (home / "audio" / victim).is_dir()
+    assert asked[0].startswith(f"Delete 1 session ({victim}: 3 answers, ") and asked[0].endswith(" for good? [y/N] ")
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    code, out, _ = run(capsys, "forget", victim, "--home", str(home))
+    assert code == 0 and out.strip() == f"Forgot 1 session ({victim}): 3 answers with their audio."
+    assert not (home / "audio" / victim).exists()
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("--yes must not ask"))
+    code, out, _ = run(capsys, "forget", keep, "--yes", "--home", str(home))
+    assert code == 0 and not (home / "audio" / keep).exists()
+
+
+def test_counts_read_as_english(tmp_path, capsys, monkeypatch):
+    home = tmp_path / "home"
+    build_home(home, sessions=1, answers=1)
+    code, out, _ = run(capsys, "export", "--home", str(home), "--out", str(tmp_path / "one.zip"))
+    assert code == 0 and "1 session, 1 answer, 1 recording." in out
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "y")
+    code, out, _ = run(capsys, "forget", "--all", "--home", str(home))
+    assert asked[0].startswith("Delete 1 session (1 answer, ") and out.strip() == "Forgot 1 session and 1 answer with their audio."
+    build_home(home, sessions=1, answers=1)
+    code, out, _ = run(capsys, "forget", "last", "--yes", "--home", str(home))
+    assert code == 0 and ": 1 answer with their audio." in out and "1 answers" not in out
