@@ -725,3 +725,57 @@ def test_counts_read_as_english(tmp_path, capsys, monkeypatch):
     build_home(home, sessions=1, answers=1)
     code, out, _ = run(capsys, "forget", "last", "--yes", "--home", str(home))
     assert code == 0 and ": 1 answer with their audio." in out and "1 answers" not in out
+
+
+def _unshare_ok() -> bool:
+    import shutil
+
+    if sys.platform != "linux" or not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+READ_IMPORT = r"""
+import json, sys
+from voice_coach.store import Store
+store = Store.open(sys.argv[1], readonly=True)
+sid, complete, settings = store.conn.execute("SELECT id, complete, settings_json FROM sessions").fetchone()
+answers = store.answers(sid)
+print(json.dumps({"complete": complete, "record": json.loads(settings)["import"],
+                  "answers": [a.question_text for a in answers],
+                  "playable": sum(len(store.read_audio(a)[0]) == 48000 for a in answers),
+                  "files": sorted(p.name for p in (store.home / "audio" / sid).iterdir())}))
+"""
+
+
+@pytest.mark.skipif(not _unshare_ok(), reason="needs unshare -m and mount (root or user namespaces)")
+def test_import_onto_a_really_full_disk_stops_and_keeps_what_fit(tmp_path):
+    rng = np.random.default_rng(5)
+    files = []
+    for n in range(12):  # noise: FLAC cannot shrink it, ~90 KB each
+        path = tmp_path / f"memo{n:02d}.wav"
+        sf.write(path, rng.uniform(-0.5, 0.5, 48000).astype(np.float32), 16000)
+        files.append(path)
+    script = tmp_path / "importer.py"
+    script.write_text(IMPORTER.replace("if len(calls) == 2:", "if False:"))
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    home = mnt / "home"
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    reader = tmp_path / "reader.py"
+    reader.write_text(READ_IMPORT)
+    shell = (f"mount -t tmpfs -o size=700k tmpfs {mnt} && {sys.executable} {script} import "
+             f"{' '.join(map(str, files))} --home {home}; echo rc=$?; {sys.executable} {reader} {home}")  # fmt: skip
+    out = subprocess.run(["unshare", "-m", "sh", "-c", shell], capture_output=True, text=True, env=env, timeout=120,
+                         check=False)  # fmt: skip
+    assert "rc=2" in out.stdout, out.stdout + out.stderr
+    (line,) = [l for l in error_lines(out.stderr) if "stopped" in l]
+    assert "the disk is full" in line and "(marked stopped)" in line
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    saved = result["answers"]
+    assert 1 <= len(saved) < len(files) and result["playable"] == len(saved)
+    assert result["complete"] == 0
+    statuses = [f["status"] for f in result["record"]["files"]]
+    assert statuses == ["imported"] * len(saved) + ["failed"] + ["not imported"] * (len(files) - len(saved) - 1)
+    assert result["files"] == [f"{n:03d}.flac" for n in range(1, len(saved) + 1)]  # no half-written file left
