@@ -471,7 +471,7 @@ def shared_tmp():
     shutil.rmtree(base)
 
 
-@pytest.mark.parametrize("left", ["closed", "wal"])
+@pytest.mark.parametrize("left", ["closed", pytest.param("wal", marks=pytest.mark.slow)])
 def test_read_only_home_reads_history_review_export_and_refuses_writes_in_one_line(shared_tmp, left):
     prefix = _other_user_prefix()
     if isinstance(prefix, str):
