@@ -269,7 +269,7 @@ def test_progress_by_week(home, capsys):
 
 def test_forget_one_session(home, capsys):
     victim, *rest = ids(home)
-    code, out, _ = run(capsys, "forget", victim, "--home", str(home))
+    code, out, _ = run(capsys, "forget", victim, "--yes", "--home", str(home))  # it asks first (test_store_safety)
     assert code == 0 and "3 answers" in out
     assert ids(home) == rest and not (home / "audio" / victim).exists()
     code, _, err = run(capsys, "forget", victim, "--home", str(home))

@@ -286,7 +286,7 @@ def test_sweep_removes_only_old_unreferenced_files(store):
     stray.write_bytes(b"left by a crash")
     fresh = store.audio_root / sid / "003.flac.tmp"
     fresh.write_bytes(b"being written now")
-    gone = store.audio_root / "1999-01-01-0000"  # forget died after deleting the rows
+    gone = store.audio_root / ".forget-1999-01-01-0000"  # forget died after deleting the rows (its marked folder)
     gone.mkdir()
     (gone / "001.flac").write_bytes(b"voice")
     old = 1_000_000_000

@@ -32,23 +32,30 @@ def run(args: argparse.Namespace) -> int:
         history_table,
     )
 
+    from voice_coach.store.upkeep import plural, recordings_on_disk
+
     with Store.open(args.home, readonly=True) as store:
         sessions = store.sessions(since=args.since, until=args.until, category=args.category)
         total = len(sessions)
         if args.limit is not None:
             sessions = sessions[: max(0, args.limit)]
         home = store.home
+        unknown = recordings_on_disk(store) if total == 0 else 0
     if args.json:
         sys.stdout.write(history_json(sessions))
         return 0
     console = Console()
     if not sessions:
         filtered = any(x is not None for x in (args.since, args.until, args.category))
+        if unknown and not filtered:  # an emptied database: the recordings are not lost
+            console.print(f"No saved sessions in the database in {home}, but {plural(unknown, 'recording')} "
+                          f"{'is' if unknown == 1 else 'are'} in {home / 'audio'}.", highlight=False)  # fmt: skip
+            return 0
         console.print("No saved sessions match." if filtered else f"No saved sessions yet in {home}.")
         return 0
     console.print(history_table(sessions), no_wrap=True, overflow="ignore", crop=False)
     footer = history_footer(sessions)
     if total > len(sessions):
-        footer = f"Showing {len(sessions)} of {total} sessions. " + footer
+        footer = f"Showing {len(sessions)} of {plural(total, 'session')}. " + footer
     console.print(footer, style="dim", highlight=False)
     return 0

@@ -84,41 +84,77 @@ MIGRATIONS: tuple[str, ...] = (V1, V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _uri(path: Path | str, query: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(Path(path).absolute()))}?{query}"
+
+
 def connect(path: Path | str, *, immutable: bool = False) -> sqlite3.Connection:
     """Open the database in autocommit mode (transactions are explicit) with WAL and full fsync.
 
     `immutable` is for a read-only disk, where WAL's shared-memory file cannot be created.
     """
     if immutable:
+        return connect_read_only(path, immutable=True)
+    if str(path) != ":memory:" and not os.path.exists(path):
+        # Create the file ourselves so it is 0600 from the start; SQLite gives -wal and -shm the same mode.
         try:
-            conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {path}: {describe_sqlite_error(exc)}") from exc
-    else:
-        if str(path) != ":memory:" and not os.path.exists(path):
-            # Create the file ourselves so it is 0600 from the start; SQLite gives -wal and -shm the same mode.
-            try:
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            except FileExistsError:  # another process created it meanwhile
-                pass
-            except OSError as exc:
-                raise StoreError(f"cannot create the store {path}: {describe_os_error(exc)}") from exc
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {path}: {describe_sqlite_error(exc)}") from exc
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:  # another process created it meanwhile
+            pass
+        except OSError as exc:
+            raise StoreError(f"cannot create the store {path}: {describe_os_error(exc)}") from exc
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the store {path}: {describe_sqlite_error(exc)}") from exc
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        if not immutable:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"cannot open the store {path}: {describe_sqlite_error(exc)}") from exc
     return conn
+
+
+def connect_read_only(path: Path | str, *, immutable: bool = False) -> sqlite3.Connection:
+    """Open the database for reading only, creating and changing nothing (a read-only disk, a chmod 500 folder).
+
+    `mode=ro` reads a WAL database whose -wal and -shm files exist (a writer is running, or one
+    died), the newest commits included. Without them SQLite would have to create -shm, which a
+    read-only folder forbids; then the file alone holds every commit (the last connection folded
+    the log in and removed it) and is opened immutable. A log that is left but cannot be read
+    through -shm is refused: opening immutable would silently hide its answers.
+    """
+    wal = Path(f"{path}-wal")
+    first: sqlite3.Error | None = None
+    for query in (() if immutable else ("mode=ro",)) + ("immutable=1",):
+        if query == "immutable=1" and first is not None and wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(f"cannot read the store {path}: its folder cannot be written and {wal.name} holds "
+                             f"answers not yet folded into the database ({describe_sqlite_error(first)}); "
+                             "make the folder writable and try again")  # fmt: skip
+        conn = None
+        try:
+            conn = sqlite3.connect(_uri(path, query), uri=True, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            damaged = "malformed" in str(exc).lower() or "not a database" in str(exc).lower()
+            if first is None:
+                first = exc
+            if damaged:
+                break
+    assert first is not None
+    raise StoreError(f"cannot open the store {path}: {describe_sqlite_error(first)}") from first
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

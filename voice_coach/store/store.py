@@ -7,6 +7,8 @@ between the two leaves only an unreferenced file, which a later session sweeps a
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -24,6 +26,8 @@ from voice_coach.store.errors import (
 from voice_coach.store.paths import (
     AUDIO_DIR,
     DB_NAME,
+    answer_audio_path,
+    audio_folder,
     is_read_only_fs,
     make_private_dir,
     resolve_home,
@@ -70,6 +74,32 @@ FROM answers a JOIN answer_details d ON d.answer_id = a.id
 WHERE a.session_id = ?
 """
 
+_ONE_ANSWER_SQL = """
+SELECT a.*, d.question_json, d.analysis_json, d.feedback
+FROM answers a LEFT JOIN answer_details d ON d.answer_id = a.id
+WHERE a.id = ?
+"""
+
+DAMAGED_HINT = "`voice-coach export` saves everything that can still be read"
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    return describe_sqlite_error(exc) == "the database file is damaged"
+
+
+def _reading(method: Any) -> Any:
+    """A read of the store whose SQLite failure (a damaged page, a busy or vanished file) is one StoreError line."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            hint = f"; {DAMAGED_HINT}" if _damaged(exc) else ""
+            raise StoreError(f"cannot read {self.db_path}: {describe_sqlite_error(exc)}{hint}") from exc
+
+    return wrapper
+
 
 def _summary(row: sqlite3.Row) -> SessionSummary:
     cats = tuple(sorted(c for c in (row["categories"] or "").split(",") if c))
@@ -81,6 +111,19 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
     )
 
 
+def _folders_of(home: Path, session_id: str) -> tuple[Path, Path]:
+    from voice_coach.store.upkeep import FORGET_MARK
+
+    folder = audio_folder(home, session_id)
+    return folder, folder.with_name(FORGET_MARK + folder.name)
+
+
+def _can_write(root: Path, path: Path) -> bool:
+    """Whether this user may change the store: the folder (SQLite makes -wal and -shm there) and the files."""
+    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    return os.access(root, os.W_OK | os.X_OK) and all(os.access(f, os.W_OK) for f in files if f.exists())
+
+
 class Store:
     """Saved sessions. Open with `Store.open(home)`; readers pass `readonly=True`."""
 
@@ -89,14 +132,17 @@ class Store:
         self.conn = conn
         self.writable = writable
         self._settings_cache: dict[str, Mapping[str, Any]] = {}
+        self.notices: list[str] = []
+        """One-line messages for the user about what the store did on its own (recordings kept aside)."""
 
     # ---- opening -------------------------------------------------------------------------------
     @classmethod
     def open(cls, home: Path | None = None, *, readonly: bool = False) -> Store:
         """Open (creating if needed) the store in `home`, else $VOICE_COACH_HOME, else the user data dir.
 
-        `readonly=True` never creates anything: a missing store reads as empty, and a store on a
-        read-only disk is opened immutable.
+        `readonly=True` never creates anything: a missing store reads as empty, and a store this
+        user cannot write (a read-only disk, a folder without write permission) is opened
+        read-only, changing nothing on disk.
         """
         root = resolve_home(home)
         path = root / DB_NAME
@@ -107,14 +153,11 @@ class Store:
         if is_read_only_fs(root):
             if not readonly:
                 raise StoreError(f"cannot save to {root}: the disk is read-only")
-            conn = db.connect(path, immutable=True)
-            version = db.schema_version(conn)
-            if version != db.SCHEMA_VERSION:
-                conn.close()
-                if version > db.SCHEMA_VERSION:
-                    db.migrate(conn, where=str(path))  # raises the "newer program" error
-                raise StoreError(f"the store {path} needs an upgrade, but its disk is read-only")
-            return cls(root, conn, writable=False)
+            return cls._open_read_only(root, path)
+        if root.exists() and not _can_write(root, path):
+            if not readonly:
+                raise StoreError(f"cannot save to {root}: the folder is read-only (permission denied)")
+            return cls._open_read_only(root, path)
         try:
             make_private_dir(root)
         except OSError as exc:
@@ -126,6 +169,20 @@ class Store:
             conn.close()
             raise
         return cls(root, conn, writable=not readonly)
+
+    @classmethod
+    def _open_read_only(cls, root: Path, path: Path) -> Store:
+        conn = db.connect_read_only(path)
+        try:
+            version = db.schema_version(conn)
+            if version > db.SCHEMA_VERSION:
+                db.migrate(conn, where=str(path))  # raises the "newer program" error
+            if version != db.SCHEMA_VERSION:
+                raise StoreError(f"the store {path} needs an upgrade, but it cannot be written here (read-only)")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(root, conn, writable=False)
 
     def close(self) -> None:
         self.conn.close()
@@ -177,7 +234,8 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             taken = {r[0] for r in self.conn.execute("SELECT id FROM sessions WHERE id LIKE ?", (base + "%",))}
             session_id, n = base, 1
-            while session_id in taken:
+            # a folder the database does not know (an emptied database) or one being forgotten is taken too
+            while session_id in taken or any(p.exists() for p in _folders_of(self.home, session_id)):
                 n += 1
                 session_id = f"{base}-{n}"
             self.conn.execute(
@@ -192,9 +250,10 @@ class Store:
         self._settings_cache[session_id] = plain(settings)
         from voice_coach.store.upkeep import sweep_orphans
 
-        sweep_orphans(self)
+        sweep_orphans(self)  # a recording the database does not know is kept aside, with a line in self.notices
         return session_id
 
+    @_reading
     def session_settings(self, session_id: str) -> Mapping[str, Any]:
         """The settings the session was recorded with (as saved by start_session)."""
         if session_id not in self._settings_cache:
@@ -205,6 +264,14 @@ class Store:
 
             self._settings_cache[session_id] = json.loads(row[0])
         return self._settings_cache[session_id]
+
+    def update_session_settings(self, session_id: str, updates: Mapping[str, Any]) -> None:
+        """Merge `updates` into the session's saved settings (import records there which files it took)."""
+        self._require_writable()
+        merged = {**self.session_settings(session_id), **plain(dict(updates))}
+        self._write([("UPDATE sessions SET settings_json = ? WHERE id = ?", (to_json(merged), session_id))],
+                    "record the session's settings")  # fmt: skip
+        self._settings_cache[session_id] = merged
 
     def save_answer(
         self,
@@ -224,10 +291,11 @@ class Store:
         """
         self._require_writable()
         settings = self.session_settings(session_id)
+        folder = audio_folder(self.home, session_id)
         number = self.conn.execute(
             "SELECT coalesce(max(number), 0) + 1 FROM answers WHERE session_id = ?", (session_id,)
         ).fetchone()[0]
-        written = write_answer_audio(self.audio_root / session_id, f"{number:03d}.flac", audio, sample_rate)
+        written = write_answer_audio(folder, f"{number:03d}.flac", audio, sample_rate)
         star_default = bool(settings.get("expect_star", True))
         star_expected = bool(question.get("star", star_default))
         metrics = metrics_from_analysis(analysis, star_expected)
@@ -285,11 +353,12 @@ class Store:
             )
         else:
             self._write([("DELETE FROM sessions WHERE id = ?", (session_id,))], "drop the empty session")
-            folder = self.audio_root / session_id
+            folder = audio_folder(self.home, session_id)
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
 
     # ---- reading -------------------------------------------------------------------------------
+    @_reading
     def sessions(
         self, *, since: float | None = None, until: float | None = None, category: str | None = None
     ) -> list[SessionSummary]:
@@ -307,14 +376,13 @@ class Store:
             params.append(category)
         sql = _SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "")
         sql += " GROUP BY s.id ORDER BY s.started_ts DESC, s.id DESC"
-        try:
-            return [_summary(r) for r in self.conn.execute(sql, params)]
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read {self.db_path}: {describe_sqlite_error(exc)}") from exc
+        return [_summary(r) for r in self.conn.execute(sql, params)]
 
+    @_reading
     def categories(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT category FROM answers WHERE category IS NOT NULL")]
 
+    @_reading
     def resolve_session(self, ref: str) -> str:
         """A session id from what the user typed: the id, a unique start of it, or "last"."""
         ref = ref.strip()
@@ -338,18 +406,25 @@ class Store:
             raise StoreError(f"{ref!r} matches {len(rows)} sessions ({shown}); type more of the id")
         raise StoreError(f"no session {ref!r} in {self.home}; `voice-coach history` lists them")
 
+    @_reading
     def summary(self, session_id: str) -> SessionSummary:
         rows = [_summary(r) for r in self.conn.execute(_SUMMARY_SQL + " WHERE s.id = ? GROUP BY s.id", (session_id,))]
         if not rows:
             raise StoreError(f"session {session_id} has no saved answers")
         return rows[0]
 
-    def answers(self, session_id: str, number: int | None = None) -> list[AnswerRecord]:
-        """The session's answers in order (or just answer `number`), with their full analysis."""
-        import json
+    @_reading
+    def answers(
+        self, session_id: str, number: int | None = None, *, damaged: list[str] | None = None
+    ) -> list[AnswerRecord]:
+        """The session's answers in order (or just answer `number`), with their full analysis.
 
-        from voice_coach.analysis.answer import AnswerAnalysis
-
+        A damaged answer (an unreadable database page, broken JSON, a path that is not the store's)
+        is a StoreError; with a `damaged` list it is described there and left out instead, so
+        export can save everything else.
+        """
+        if damaged is not None:
+            return self._readable_answers(session_id, damaged)
         sql = _ANSWER_SQL
         params: list[Any] = [session_id]
         if number is not None:
@@ -359,27 +434,65 @@ class Store:
         if number is not None and not rows:
             count = self.conn.execute("SELECT count(*) FROM answers WHERE session_id = ?", (session_id,)).fetchone()[0]
             raise StoreError(f"session {session_id} has no answer {number} (it has {count})")
-        out = []
-        for r in rows:
+        return [self._record(session_id, r) for r in rows]
+
+    def _readable_answers(self, session_id: str, damaged: list[str]) -> list[AnswerRecord]:
+        """Every answer of the session that can be read, one row at a time; the others described in `damaged`."""
+        numbers = None
+        for sql in ("SELECT id, number FROM answers WHERE session_id = ? ORDER BY number",  # the index alone
+                    "SELECT id, number FROM answers NOT INDEXED WHERE session_id = ? ORDER BY number"):  # fmt: skip
             try:
-                question = json.loads(r["question_json"])
-                analysis = AnswerAnalysis.from_dict(json.loads(r["analysis_json"]))
-            except (ValueError, TypeError, KeyError) as exc:
-                raise StoreError(f"answer {r['number']} of session {session_id} is damaged in the database") from exc
-            out.append(AnswerRecord(
-                session_id=session_id, number=r["number"], created_ts=r["created_ts"], question=question,
-                category=r["category"], star_expected=bool(r["star_expected"]), is_followup=bool(r["is_followup"]),
-                parent_number=r["parent_number"], audio_path=self.home / r["audio_path"],
-                audio_sha256=r["audio_sha256"], audio_frames=r["audio_frames"], sample_rate=r["sample_rate"],
-                metrics={c: r[c] for c in METRIC_COLUMNS}, analysis=analysis, feedback=r["feedback"], model=r["model"],
-            ))  # fmt: skip
+                numbers = self.conn.execute(sql, (session_id,)).fetchall()
+                break
+            except sqlite3.Error as exc:
+                reason = describe_sqlite_error(exc)
+        if numbers is None:
+            damaged.append(f"the answers of session {session_id} ({reason})")
+            return []
+        out = []
+        for answer_id, number in numbers:
+            try:
+                row = self.conn.execute(_ONE_ANSWER_SQL, (answer_id,)).fetchone()
+                if row is None or row["analysis_json"] is None:
+                    raise StoreError(f"answer {number} of session {session_id} is damaged in the database "
+                                     "(its analysis is missing)")  # fmt: skip
+                out.append(self._record(session_id, row))
+            except sqlite3.Error as exc:
+                damaged.append(f"answer {number} of session {session_id} ({describe_sqlite_error(exc)})")
+            except StoreError as exc:
+                damaged.append(str(exc))
         return out
+
+    def _record(self, session_id: str, r: sqlite3.Row) -> AnswerRecord:
+        import json
+
+        from voice_coach.analysis.answer import AnswerAnalysis
+
+        try:
+            question = json.loads(r["question_json"])
+            analysis = AnswerAnalysis.from_dict(json.loads(r["analysis_json"]))
+            if not isinstance(question, dict):
+                raise TypeError("the question is not an object")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise StoreError(f"answer {r['number']} of session {session_id} is damaged in the database") from exc
+        try:
+            audio_path = answer_audio_path(self.home, session_id, r["audio_path"])
+        except StoreError as exc:
+            raise StoreError(f"answer {r['number']} of session {session_id}: {exc}") from None
+        return AnswerRecord(
+            session_id=session_id, number=r["number"], created_ts=r["created_ts"], question=question,
+            category=r["category"], star_expected=bool(r["star_expected"]), is_followup=bool(r["is_followup"]),
+            parent_number=r["parent_number"], audio_path=audio_path,
+            audio_sha256=r["audio_sha256"], audio_frames=r["audio_frames"], sample_rate=r["sample_rate"],
+            metrics={c: r[c] for c in METRIC_COLUMNS}, analysis=analysis, feedback=r["feedback"], model=r["model"],
+        )  # fmt: skip
 
     def read_audio(self, answer: AnswerRecord) -> tuple[np.ndarray, int]:
         """The answer's samples (float32) and rate; StoreError if the file is missing or damaged."""
         what = f"answer {answer.number} of session {answer.session_id}"
         return read_answer_audio(answer.audio_path, answer.audio_sha256, answer.audio_frames, what)
 
+    @_reading
     def totals(self) -> tuple[int, int]:
         """(sessions, answers) in the store."""
         row = self.conn.execute("SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM answers)").fetchone()
