@@ -27,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "order; a file named like 02-followup.wav answers the follow-up of the file before it")
     add_capture_options(p)
     add_home_argument(p)
-    p.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)  # tests: replay --answers without waiting
     add_model_options(p)
     add_analysis_options(p)
     p.set_defaults(func=run)
@@ -111,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     capture = capture_settings(args)
     analysis = settings_from(args)
     lines = load_lines()
-    inputs = FileInputs(args.answers, realtime=not args.fast) if args.answers else MicrophoneInputs(args.input_device)
+    inputs = FileInputs(args.answers) if args.answers else MicrophoneInputs(args.input_device)
     speaker = make_speaker(args)
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     store = Store.open(args.home)

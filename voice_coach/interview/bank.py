@@ -82,10 +82,6 @@ class Probes:
         """The probe for 'situation'/'S', 'task'/'T', 'action'/'A' or 'result'/'R' (any case)."""
         return getattr(self, _component_name(component))
 
-    def missing(self) -> tuple[str, ...]:
-        """STAR parts with no probe, in S-T-A-R order."""
-        return tuple(c for c in STAR_COMPONENTS if getattr(self, c) is None)
-
 
 @dataclass(frozen=True)
 class Question:
@@ -503,7 +499,7 @@ class _Builder:
             id=qid, category=category, kind=kind, star=merged["star"], target_s=merged["target_s"], text=text,
             listen_for=tuple(p.strip() for p in listen), probes=Probes(**probes), line=id_line or 0,
         )
-        missing = result.probes.missing()
+        missing = [c for c in STAR_COMPONENTS if result.probe(c) is None]
         if result.star and missing:
             self.fail(id_line, f"{name} expects a STAR answer but has no probe for {', '.join(missing)}: add [question.probes] or a default")
         return result

@@ -13,7 +13,6 @@ import mmap
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -185,7 +184,6 @@ class LiveAnalyzer:
         vad: SileroVad | None = None,
         background: bool = True,
         model_name: str = "",
-        on_words: Callable[[list[Word]], None] | None = None,
         stretch_s: tuple[float, float, float] = (MIN_STRETCH_S, MAX_STRETCH_S, LONG_SILENCE_S),
     ) -> None:
         self.settings = settings
@@ -196,7 +194,6 @@ class LiveAnalyzer:
         self._transcriber = transcriber
         self._probe = ProbeMemo(transcriber, self.recording) if hasattr(transcriber, "probe") else None
         self._model_name = model_name
-        self._on_words = on_words
         self._words: list[Word] = []
         self._hesitations = 0
         self._lock = threading.Lock()
@@ -367,8 +364,6 @@ class LiveAnalyzer:
         with self._lock:
             self._words.extend(words)
             self._hesitations += found
-        if self._on_words and words:
-            self._on_words(words)
 
     @staticmethod
     def _join_prompt(prompt: str | None, head: list[Word]) -> str | None:

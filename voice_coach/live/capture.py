@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -101,7 +101,6 @@ def capture_answer(
     enter: threading.Event | None = None,
     stop: threading.Event | None = None,
     reply: bool = False,
-    on_block: Callable[[], None] | None = None,
 ) -> Capture:
     """Feed `source` into `live` (a LiveAnalyzer) until the answer is over; the source is closed afterwards.
 
@@ -116,8 +115,6 @@ def capture_answer(
         for block in source.blocks():
             live.insert(block)
             samples += len(block)
-            if on_block:
-                on_block()
             if stop is not None and stop.is_set():
                 reason = INTERRUPTED
             elif enter is not None and enter.is_set():
@@ -223,17 +220,14 @@ class StopRequest:
 
 
 # ---------------------------------------------------------------- where answers come from
-PURPOSES = ("answer", "reply", "repeat", "followup")
-"""Why the interviewer is listening: the answer, a reply to the repeat offer, the answer after a
-repeat, or the answer to a follow-up probe."""
-
-
 class AnswerInputs(Protocol):
     """Gives a fresh AudioSource each time the interviewer listens, or None when there is nothing to hear."""
 
     description: str
 
-    def open(self, question_id: str, purpose: str) -> AudioSource | None: ...
+    def open(self, question_id: str, purpose: str) -> AudioSource | None:
+        """`purpose` says why the interviewer listens: "answer", "reply" (to the repeat offer),
+        "repeat" (the answer after the question was repeated) or "followup" (to a STAR probe)."""
 
 
 class MicrophoneInputs:
