@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.commands.analyze import settings_from, targets_from
     from voice_coach.commands.practice import make_speaker, session_settings
     from voice_coach.core.errors import DeviceError
-    from voice_coach.interview.session import Interview, ModelLoader, load_lines
+    from voice_coach.interview.session import Interview, ModelLoader, StopReason, load_lines
     from voice_coach.store import Store
 
     console = Console(highlight=False)
@@ -183,4 +183,4 @@ def run(args: argparse.Namespace) -> int:
             temporary.cleanup()
             console.print("[dim]The demo session was kept in a temporary folder, now removed "
                           "(--save keeps it in your store, --home DIR elsewhere).[/]")
-    return 130 if outcome.stopped == "interrupted" else 0
+    return 130 if outcome.stopped is StopReason.INTERRUPTED else 0

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.live.capture import EnterKey, FileInputs, MicrophoneInputs
     from voice_coach.interview.bank import load_bank
     from voice_coach.commands.analyze import settings_from, targets_from
-    from voice_coach.interview.session import Interview, ModelLoader, load_lines
+    from voice_coach.interview.session import Interview, ModelLoader, StopReason, load_lines
     from voice_coach.store import Store
 
     console = Console(highlight=False)
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"Saved as session {session_id} in {store.home}; replay it with "
                           f"`voice-coach review {session_id}`.")
         store.close()
-    if outcome.stopped == "interrupted":
+    if outcome.stopped is StopReason.INTERRUPTED:
         console.print("[yellow]Session stopped with Ctrl-C; everything answered so far is saved (marked incomplete).[/]")
         return 130
     return 0

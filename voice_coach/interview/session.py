@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,10 @@ from voice_coach.analysis.feedback import (
     summarize_session,
 )
 from voice_coach.live.capture import (
-    DEVICE_LOST,
-    INTERRUPTED,
-    NO_ANSWER,
-    REPEAT_REQUEST,
     AnswerInputs,
     Capture,
     CaptureSettings,
+    EndReason,
     EnterKey,
     StopRequest,
     capture_answer,
@@ -53,9 +51,18 @@ LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "
                "move_on": (), "followup": ("probe",), "closing": ()}
 DEFAULT_ANALYSIS = AnalysisSettings()
 DEFAULT_CAPTURE = CaptureSettings()
-ENDED = {"enter": "you pressed Enter", "silence": "silence after speech", "max_length": "maximum length reached",
-         "no_answer": "no answer heard", "source_ended": "end of the recording", "interrupted": "Ctrl-C",
-         "device_lost": "the microphone went away", "repeat_request": "a request to repeat"}
+
+
+class StopReason(str, Enum):
+    """Why a session stopped before its last question (a session that ran to the end has None)."""
+
+    INTERRUPTED = "interrupted"
+    """Ctrl-C."""
+    DEVICE = "device"
+    """A microphone or speaker failed."""
+
+    def __str__(self) -> str:
+        return self.value
 
 
 # ---------------------------------------------------------------- the interviewer's lines
@@ -197,8 +204,8 @@ class SessionOutcome:
     turns: tuple[Turn, ...]
     asked: int
     complete: bool
-    stopped: str | None
-    """None, "interrupted" (Ctrl-C) or "device" (a microphone or speaker failed)."""
+    stopped: StopReason | None
+    """None when the session ran to its end."""
     session_id: str | None
     recap: SessionRecap
 
@@ -227,7 +234,7 @@ class Interview:
         self.transcriber: Transcriber | None = None if self._loader else transcriber  # type: ignore[assignment]
         self.turns: list[Turn] = []
         self.session_id: str | None = None
-        self.stopped: str | None = None
+        self.stopped: StopReason | None = None
         self.asked = 0
 
     # ---- the whole session -----------------------------------------------------------------
@@ -246,9 +253,9 @@ class Interview:
                     self.asked += 1
                     self._question(q, self.lines.say(key, self.rng, question=q.text), f"Question {i + 1} of {n}")
             except KeyboardInterrupt:
-                self.stopped = "interrupted"
+                self.stopped = StopReason.INTERRUPTED
             except DeviceError as exc:
-                self.stopped, device_error = "device", exc
+                self.stopped, device_error = StopReason.DEVICE, exc
             recap = self._close()
         if device_error is not None:
             raise device_error
@@ -257,7 +264,7 @@ class Interview:
 
     def _stopping(self) -> bool:
         if self.stop.event.is_set() and self.stopped is None:
-            self.stopped = "interrupted"
+            self.stopped = StopReason.INTERRUPTED
         return self.stopped is not None
 
     def _close(self) -> SessionRecap:
@@ -286,7 +293,7 @@ class Interview:
             self.console.print("[dim](no recorded answer for this question)[/]")
             return
         replied = False
-        if cap.reason == NO_ANSWER:
+        if cap.reason is EndReason.NO_ANSWER:
             live.finish()  # nothing was said: that silence is not the answer (finish stops its worker)
             live = None
             self.voice.say(self.lines.say("repeat_offer", self.rng))
@@ -296,8 +303,8 @@ class Interview:
             replied = True
         analysis, finish_s = self._finish(live, cap)
         live = None
-        if replied and (cap.reason == REPEAT_REQUEST or (
-                cap.reason not in (NO_ANSWER, INTERRUPTED, DEVICE_LOST)
+        if replied and (cap.reason is EndReason.REPEAT_REQUEST or (
+                cap.reason not in (EndReason.NO_ANSWER, EndReason.INTERRUPTED, EndReason.DEVICE_LOST)
                 and is_repeat_request([w.text for w in analysis.words]))):
             analysis = None
             self.voice.say(self.lines.say("repeat_question", self.rng, question=q.text))
@@ -309,7 +316,7 @@ class Interview:
         turn = self._respond(q, analysis, cap, finish_s, title)
         analysis = None
         component = turn.feedback.missing_star
-        if not q.star or component is None or self._stopping() or cap.reason in (INTERRUPTED, DEVICE_LOST):
+        if not q.star or component is None or self._stopping() or cap.reason in (EndReason.INTERRUPTED, EndReason.DEVICE_LOST):
             return
         probe = q.probe(component)
         if not probe:
@@ -369,9 +376,9 @@ class Interview:
                 cap = capture_answer(source, live, self.capture_settings, enter=enter, stop=self.stop.event, reply=reply)
         finally:
             self.stop.source = None
-        if cap.reason == INTERRUPTED:
-            self.stopped = "interrupted"
-        self.console.print(f"[dim]Answer over: {ENDED.get(cap.reason, cap.reason)} ({cap.duration_s:.1f} s recorded)[/]",
+        if cap.reason is EndReason.INTERRUPTED:
+            self.stopped = StopReason.INTERRUPTED
+        self.console.print(f"[dim]Answer over: {cap.reason.described} ({cap.duration_s:.1f} s recorded)[/]",
                            highlight=False)
         return cap, live
 
@@ -394,10 +401,10 @@ class Interview:
             fb = answer_feedback(data, star_expected=q.star)
         spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if data.get("no_speech") and probe is None else "")
         ttf = None
-        if cap.reason not in (INTERRUPTED, DEVICE_LOST) and not self.stop.event.is_set():
+        if cap.reason not in (EndReason.INTERRUPTED, EndReason.DEVICE_LOST) and not self.stop.event.is_set():
             ttf = round(self.voice.start(spoken) - cap.ended_at, 3)
         data["time_to_feedback_s"] = ttf
-        data["capture"] = {"end_reason": cap.reason, "recorded_s": round(cap.duration_s, 3),
+        data["capture"] = {"end_reason": cap.reason.value, "recorded_s": round(cap.duration_s, 3),
                            "analysis_s": round(finish_s, 3), "error": cap.error}
         number = self._save(q, data, samples, fb.text, parent, probe)
         samples = None
@@ -406,7 +413,7 @@ class Interview:
         self.turns.append(turn)
         if ttf is not None:
             self.voice.wait()
-        if cap.reason == DEVICE_LOST:
+        if cap.reason is EndReason.DEVICE_LOST:
             raise DeviceError(cap.error or "the microphone went away; the answer so far was kept")
         return turn
 

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,9 +27,34 @@ from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.core.interfaces import AudioSource
 from voice_coach.core.timed import SAMPLE_RATE
 
-ENTER, SILENCE, MAX_LENGTH, NO_ANSWER = "enter", "silence", "max_length", "no_answer"
-SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST = "source_ended", "interrupted", "device_lost", "repeat_request"
-END_REASONS = (ENTER, SILENCE, MAX_LENGTH, NO_ANSWER, SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST)
+
+class EndReason(str, Enum):
+    """Why an answer ended. The value is what the store and the JSON keep (`capture.end_reason`)."""
+
+    ENTER = "enter"
+    SILENCE = "silence"
+    MAX_LENGTH = "max_length"
+    NO_ANSWER = "no_answer"
+    SOURCE_ENDED = "source_ended"
+    INTERRUPTED = "interrupted"
+    DEVICE_LOST = "device_lost"
+    REPEAT_REQUEST = "repeat_request"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def described(self) -> str:
+        """The reason in words, as the session prints it ("silence after speech")."""
+        return _DESCRIBED[self]
+
+
+_DESCRIBED = {
+    EndReason.ENTER: "you pressed Enter", EndReason.SILENCE: "silence after speech",
+    EndReason.MAX_LENGTH: "maximum length reached", EndReason.NO_ANSWER: "no answer heard",
+    EndReason.SOURCE_ENDED: "end of the recording", EndReason.INTERRUPTED: "Ctrl-C",
+    EndReason.DEVICE_LOST: "the microphone went away", EndReason.REPEAT_REQUEST: "a request to repeat",
+}
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".aac", ".webm")
 _FOLLOWUP_STEM = re.compile(r"[-_. ]?follow[-_ ]?up$", re.IGNORECASE)
@@ -64,7 +90,7 @@ class CaptureSettings:
 class Capture:
     """How one capture ended. `ended_at` is time.monotonic() when the answer was judged over."""
 
-    reason: str
+    reason: EndReason
     ended_at: float
     duration_s: float
     error: str | None = None
@@ -80,16 +106,16 @@ def is_repeat_request(words: Sequence[str]) -> bool:
 
 
 def judge(elapsed_s: float, speech_started: bool, silence_s: float, settings: CaptureSettings,
-          reply_words: Sequence[str] | None = None) -> str | None:
+          reply_words: Sequence[str] | None = None) -> EndReason | None:
     """The end reason the audio so far gives, or None to keep listening (pure; the loop's rule book)."""
     if elapsed_s >= settings.max_answer_s:
-        return MAX_LENGTH
+        return EndReason.MAX_LENGTH
     if not speech_started:
-        return NO_ANSWER if elapsed_s >= settings.no_answer_s else None
+        return EndReason.NO_ANSWER if elapsed_s >= settings.no_answer_s else None
     if silence_s >= settings.end_silence_s:
-        return SILENCE
+        return EndReason.SILENCE
     if reply_words is not None and silence_s >= settings.reply_silence_s and is_repeat_request(reply_words):
-        return REPEAT_REQUEST
+        return EndReason.REPEAT_REQUEST
     return None
 
 
@@ -109,32 +135,32 @@ def capture_answer(
     """
     tracker = live.tracker
     samples = 0
-    reason: str | None = None
+    reason: EndReason | None = None
     error: str | None = None
     try:
         for block in source.blocks():
             live.insert(block)
             samples += len(block)
             if stop is not None and stop.is_set():
-                reason = INTERRUPTED
+                reason = EndReason.INTERRUPTED
             elif enter is not None and enter.is_set():
-                reason = ENTER
+                reason = EndReason.ENTER
             else:
                 words = [w.text for w in live.stats().words] if reply else None
                 reason = judge(samples / SAMPLE_RATE, tracker.first_speech_frame is not None, tracker.silence_s(),
                                settings, words)
-            if reason:
+            if reason is not None:
                 break
         else:
-            reason = INTERRUPTED if stop is not None and stop.is_set() else SOURCE_ENDED
+            reason = EndReason.INTERRUPTED if stop is not None and stop.is_set() else EndReason.SOURCE_ENDED
     except KeyboardInterrupt:
-        reason = INTERRUPTED
+        reason = EndReason.INTERRUPTED
     except DeviceError as exc:
-        reason, error = DEVICE_LOST, str(exc)
+        reason, error = EndReason.DEVICE_LOST, str(exc)
     ended_at = time.monotonic()
     with contextlib.suppress(Exception):  # a vanished device may fail to close; the answer is what matters
         source.close()
-    return Capture(reason or SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
+    return Capture(reason or EndReason.SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
 
 
 # ---------------------------------------------------------------- keys and signals
