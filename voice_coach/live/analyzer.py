@@ -190,7 +190,7 @@ class LiveAnalyzer:
         self._min_stretch_s, self._max_stretch_s, self._long_silence_s = stretch_s
         """(shortest, longest, silence that closes any stretch) in seconds."""
         self.recording = Recording()
-        self.tracker = SpeechTracker(vad or SileroVad())
+        self._tracker = SpeechTracker(vad or SileroVad())
         self._transcriber = transcriber
         self._probe = ProbeMemo(transcriber, self.recording) if hasattr(transcriber, "probe") else None
         self._model_name = model_name
@@ -216,7 +216,7 @@ class LiveAnalyzer:
     # -- pushing audio -------------------------------------------------------------------------
     def insert(self, block: np.ndarray) -> None:
         self.recording.append(block)
-        self.tracker.insert(block)
+        self._tracker.insert(block)
         cut = self._cut_point()
         if cut is not None:
             self._dispatch(cut)
@@ -230,7 +230,7 @@ class LiveAnalyzer:
         already there; if speech goes on, only the audio after this point is left at the end.
         The worker has the spare time: it keeps up with real time several times over.
         """
-        t = self.tracker
+        t = self._tracker
         assert self._queue is not None
         if t.speaking or t.last_speech_frame is None or t.silence_s() < EARLY_SILENCE_S:
             return
@@ -244,7 +244,7 @@ class LiveAnalyzer:
         self._queue.put(("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE))))
 
     def _cut_point(self) -> int | None:
-        t = self.tracker
+        t = self._tracker
         if t.last_speech_frame is None:
             return None
         speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
@@ -263,13 +263,13 @@ class LiveAnalyzer:
     def _stretch_start(self) -> int:
         """Where the waiting stretch begins: just before its first speech, skipping the silence before it."""
         frame0 = self._next // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self.tracker.probs[frame0:]) >= SPEECH_ON)
+        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0:]) >= SPEECH_ON)
         first = frame0 + int(above[0]) if len(above) else frame0
         return max(self._next, first * FRAME_SAMPLES - int(LEAD_PAD_S * SAMPLE_RATE))
 
     def _deepest_gap(self) -> int:
         """The middle of the longest low-probability run in the second half of the waiting stretch."""
-        probs = np.asarray(self.tracker.probs)
+        probs = np.asarray(self._tracker.probs)
         lo = (self._stretch_start() // FRAME_SAMPLES) + len(probs[self._stretch_start() // FRAME_SAMPLES :]) // 2
         quiet = probs[lo:] < SPEECH_OFF
         best, best_len, run_start = len(probs) - 1, 0, None
@@ -319,13 +319,13 @@ class LiveAnalyzer:
         """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
         words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
                                                   prompt=prompt))
-        probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         pad = start % FRAME_SAMPLES
         islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
         return [w for w in words if _heard(w, islands, (start - pad) / SAMPLE_RATE)]
 
     def _speech_after(self, sample: int, end: int) -> bool:
-        probs = self.tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        probs = self._tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         return any(p >= SPEECH_ON for p in probs)
 
     def _transcribe_early(self, start: int, end: int) -> None:
@@ -373,14 +373,14 @@ class LiveAnalyzer:
     def _tail_start(self, after: int, end: int) -> int:
         """Just before the first speech after `after` (the early text's end), as a stretch starts."""
         frame0 = after // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self.tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
+        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
         first = (frame0 + int(above[0])) * FRAME_SAMPLES if len(above) else after
         return max(after, first - int(LEAD_PAD_S * SAMPLE_RATE))
 
     def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
         """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
         pad = start % FRAME_SAMPLES
-        probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         chunk = self.recording.float32(start - pad, end)
         islands = speech_spans(chunk, probs) if probs else []
         shift = (start - pad) / SAMPLE_RATE
@@ -397,8 +397,23 @@ class LiveAnalyzer:
             self._queue.join()
 
     # -- reading -------------------------------------------------------------------------------
+    @property
+    def speech_started(self) -> bool:
+        """Whether voice activity has heard any speech yet."""
+        return self._tracker.first_speech_frame is not None
+
+    @property
+    def silence_s(self) -> float:
+        """Seconds since speech last stopped (since the start if nobody has spoken yet)."""
+        return self._tracker.silence_s()
+
+    def words(self) -> tuple[Word, ...]:
+        """The words transcribed so far."""
+        with self._lock:
+            return tuple(self._words)
+
     def stats(self) -> LiveStats:
-        t = self.tracker
+        t = self._tracker
         with self._lock:
             words = tuple(self._words)
             hesitations = self._hesitations
@@ -411,8 +426,8 @@ class LiveAnalyzer:
         return LiveStats(
             elapsed_s=self.recording.length / SAMPLE_RATE,
             speaking=t.speaking,
-            speech_started=t.first_speech_frame is not None,
-            silence_s=t.silence_s(),
+            speech_started=self.speech_started,
+            silence_s=self.silence_s,
             words=words,
             wpm=wpm,
             filler_count=hesitations + lexical,
@@ -421,7 +436,7 @@ class LiveAnalyzer:
 
     def finish(self, source: str = "") -> AnswerAnalysis:
         """Transcribe what is left, wait for the worker, and analyse the whole answer."""
-        t = self.tracker
+        t = self._tracker
         if t.last_speech_frame is not None and (t.last_speech_frame + 1) * FRAME_SAMPLES > self._next:
             self._dispatch(self.recording.length, final=True)
         if self._queue is not None and self._worker is not None:

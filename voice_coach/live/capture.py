@@ -19,13 +19,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.core.interfaces import AudioSource
 from voice_coach.core.timed import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from voice_coach.live.analyzer import LiveAnalyzer
 
 
 class EndReason(str, Enum):
@@ -121,7 +124,7 @@ def judge(elapsed_s: float, speech_started: bool, silence_s: float, settings: Ca
 
 def capture_answer(
     source: AudioSource,
-    live: Any,
+    live: LiveAnalyzer,
     settings: CaptureSettings = CaptureSettings(),
     *,
     enter: threading.Event | None = None,
@@ -133,7 +136,6 @@ def capture_answer(
     `enter` set ends the answer at the next block; `stop` set (Ctrl-C) ends it as interrupted.
     `reply=True` listens for a request to repeat the question.
     """
-    tracker = live.tracker
     samples = 0
     reason: EndReason | None = None
     error: str | None = None
@@ -146,9 +148,8 @@ def capture_answer(
             elif enter is not None and enter.is_set():
                 reason = EndReason.ENTER
             else:
-                words = [w.text for w in live.stats().words] if reply else None
-                reason = judge(samples / SAMPLE_RATE, tracker.first_speech_frame is not None, tracker.silence_s(),
-                               settings, words)
+                words = [w.text for w in live.words()] if reply else None
+                reason = judge(samples / SAMPLE_RATE, live.speech_started, live.silence_s, settings, words)
             if reason is not None:
                 break
         else:
