@@ -23,7 +23,8 @@ from voice_coach.audio.file_source import ArraySource
 from voice_coach.audio.speaker import RecordingSpeaker
 from voice_coach.interview.bank import load_bank
 from voice_coach.core.errors import DeviceError, VoiceCoachError
-from voice_coach.interview.session import Interview, ModelLoader, load_lines
+from voice_coach.interview.lines import load_lines
+from voice_coach.interview.session import Interview, ModelLoader
 from voice_coach.store import Store
 from voice_coach.core.timed import SAMPLE_RATE
 

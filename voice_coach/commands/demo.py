@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.commands.analyze import settings_from, targets_from
     from voice_coach.commands.practice import make_speaker, session_settings
     from voice_coach.core.errors import DeviceError
-    from voice_coach.interview.session import Interview, ModelLoader, StopReason, load_lines
+    from voice_coach.interview.lines import load_lines
+    from voice_coach.interview.session import Interview, ModelLoader, StopReason
     from voice_coach.store import Store
 
     console = Console(highlight=False)

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from voice_coach.analysis.feedback import (
@@ -38,17 +37,15 @@ from voice_coach.live.capture import (
     capture_answer,
     is_repeat_request,
 )
-from voice_coach.interview.bank import PROMPTS_DIR, Question
-from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.interview.bank import Question
+from voice_coach.interview.lines import InterviewerLines, load_lines
+from voice_coach.interview.voice import Voice
+from voice_coach.core.errors import DeviceError
 from voice_coach.core.interfaces import Speaker, Transcriber
 from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.targets import DEFAULT_TARGETS, Targets
 from voice_coach.core.timed import SAMPLE_RATE
 
-DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
-LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "next_question": ("question",),
-               "last_question": ("question",), "repeat_offer": (), "repeat_question": ("question",),
-               "move_on": (), "followup": ("probe",), "closing": ()}
 DEFAULT_ANALYSIS = AnalysisSettings()
 DEFAULT_CAPTURE = CaptureSettings()
 
@@ -65,47 +62,7 @@ class StopReason(str, Enum):
         return self.value
 
 
-# ---------------------------------------------------------------- the interviewer's lines
-@dataclass(frozen=True)
-class InterviewerLines:
-    """The editable lines of prompts/interviewer.toml; a list key gives one of its lines at random."""
-
-    lines: dict[str, tuple[str, ...]]
-
-    def say(self, key: str, rng: random.Random | None = None, **values: str) -> str:
-        options = self.lines[key]
-        text = options[0] if rng is None or len(options) == 1 else rng.choice(options)
-        return " ".join(text.format(**values).split())
-
-
-def load_lines(path: Path | str | None = None) -> InterviewerLines:
-    """Read and check the interviewer's lines; a broken file gives one line naming the file and key."""
-    import tomllib
-
-    path = Path(path) if path else DEFAULT_LINES_PATH
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise VoiceCoachError(f"{path}: cannot read the interviewer's lines ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise VoiceCoachError(f"{path}: not valid TOML ({exc})") from None
-    lines: dict[str, tuple[str, ...]] = {}
-    for key, fields in LINE_FIELDS.items():
-        value = data.get(key)
-        options = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else ()
-        if not options or not all(isinstance(v, str) and v.strip() for v in options):
-            raise VoiceCoachError(f"{path}: '{key}' must be a line of text or a list of lines")
-        for text in options:
-            try:
-                text.format(**{f: "x" for f in fields})
-            except (KeyError, IndexError, ValueError) as exc:
-                allowed = ", ".join("{" + f + "}" for f in fields) or "no placeholders"
-                raise VoiceCoachError(f"{path}: '{key}' uses an unknown placeholder {exc}; allowed: {allowed}") from None
-        lines[key] = options
-    return InterviewerLines(lines)
-
-
-# ---------------------------------------------------------------- model and voice
+# ---------------------------------------------------------------- the model
 class ModelLoader:
     """Loads the Whisper model once, on a background thread, while the greeting is spoken."""
 
@@ -127,59 +84,6 @@ class ModelLoader:
             raise self._error
         assert self._result is not None
         return self._result
-
-
-class Voice:
-    """Speaks through a Speaker and notes the moment the first sound of each utterance starts.
-
-    A speaker with `render` and `play` (Pyttsx3Speaker) has the text synthesized on the calling
-    thread and played on a worker, so the caller can save and print while the candidate listens.
-    """
-
-    def __init__(self, speaker: Speaker, console: Any = None, echo: bool = False,
-                 stop: threading.Event | None = None) -> None:
-        self.speaker, self.console, self.echo, self.stop = speaker, console, echo, stop
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    def start(self, text: str) -> float:
-        """Begin saying `text`; returns time.monotonic() at its first sound (or print)."""
-        self.wait()
-        if self.echo and self.console is not None:
-            self.console.print(f"[bold cyan]Interviewer:[/] {text}", highlight=False)
-        render, play = getattr(self.speaker, "render", None), getattr(self.speaker, "play", None)
-        if not (callable(render) and callable(play)):
-            first = time.monotonic()
-            self.speaker.say(text)
-            return first
-        samples, rate = render(text)
-        first = time.monotonic()
-
-        def run() -> None:
-            try:
-                play(samples, rate)
-            except BaseException as exc:  # noqa: BLE001 - surfaced by wait()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="interviewer-voice", daemon=True)
-        self._thread.start()
-        return first
-
-    def wait(self) -> None:
-        """Until the utterance has played (or Ctrl-C was pressed); a speaker failure is raised here."""
-        thread = self._thread
-        while thread is not None and thread.is_alive():
-            if self.stop is not None and self.stop.is_set():
-                return
-            thread.join(0.05)
-        self._thread = None
-        error, self._error = self._error, None
-        if error is not None:
-            raise error
-
-    def say(self, text: str) -> None:
-        self.start(text)
-        self.wait()
 
 
 # ---------------------------------------------------------------- results
