@@ -25,6 +25,7 @@ from voice_coach.interview.bank import load_bank
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.interview.lines import load_lines
 from voice_coach.interview.session import Interview, ModelLoader
+from voice_coach.interview.settings import InterviewSettings
 from voice_coach.store import Store
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -60,10 +61,10 @@ def make(tmp_path: Path, questions: list, clips: dict, fake: ScriptTranscriber, 
          **kw: Any) -> tuple[Interview, Store, Any, io.StringIO]:
     out = io.StringIO()
     store = Store.open(tmp_path / "home")
+    settings = InterviewSettings(capture=CaptureSettings(end_silence_s=4.0, no_answer_s=3.0), lines=LINES,
+                                 show_live=False, **kw)
     interview = Interview(questions, ClipInputs(clips, realtime=False), speaker or RecordingSpeaker(), fake,
-                          console=Console(file=out, width=100, color_system=None), store=store,
-                          capture=CaptureSettings(end_silence_s=4.0, no_answer_s=3.0), lines=LINES,
-                          show_live=False, **kw)
+                          console=Console(file=out, width=100, color_system=None), settings=settings, store=store)
     return interview, store, interview.voice.speaker, out
 
 
@@ -265,8 +266,8 @@ def test_real_model_session_with_followup(tmp_path: Path) -> None:
     out = io.StringIO()
     with Store.open(tmp_path / "home") as store:
         interview = Interview([STORY], ClipInputs(clips, realtime=False), RecordingSpeaker(), ModelLoader(load_transcriber),
-                              console=Console(file=out, width=100, color_system=None), store=store, lines=LINES,
-                              show_live=False)
+                              console=Console(file=out, width=100, color_system=None),
+                              settings=InterviewSettings(lines=LINES, show_live=False), store=store)
         outcome = interview.run()
         answers = store.answers(outcome.session_id)
     assert len(answers) == 2 and answers[1].is_followup and answers[1].parent_number == 1

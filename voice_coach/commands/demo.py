@@ -140,18 +140,14 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.live.capture import CaptureSettings
     from voice_coach.audio.speaker import SilentSpeaker
     from voice_coach.interview.bank import load_bank
-    from voice_coach.commands.analyze import settings_from, targets_from
-    from voice_coach.commands.practice import make_speaker, session_settings
+    from voice_coach.commands.practice import interview_settings, make_speaker
     from voice_coach.core.errors import DeviceError
-    from voice_coach.interview.lines import load_lines
     from voice_coach.interview.session import Interview, ModelLoader, StopReason
     from voice_coach.store import Store
 
     console = Console(highlight=False)
     bank = load_bank()
     questions = [bank.get(qid) for qid in DEMO_QUESTIONS]
-    analysis = settings_from(args)
-    capture = CaptureSettings()
     spoken = not args.quiet
     try:
         speaker = make_speaker(args)
@@ -162,19 +158,14 @@ def run(args: argparse.Namespace) -> int:
         speaker = SilentSpeaker(prefix="Interviewer: ")
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     inputs = build_inputs(realtime=not args.fast, speaker=speaker if spoken else None)
+    settings = interview_settings(args, bank, CaptureSettings(), inputs.description, kind="demo", echo=spoken, seed=7)
     temporary = None if (args.home or args.save) else tempfile.TemporaryDirectory(prefix="voice-coach-demo-")
     home = Path(args.home) if args.home else Path(temporary.name) if temporary else None
     console.print("[bold]Demo:[/] a simulated candidate answers four questions. "
                   + ("Nothing is waited for (--fast)." if args.fast else "It runs at speaking pace, about three minutes."))
     try:
         with Store.open(home) as store:
-            interview = Interview(
-                questions, inputs, speaker, loader, console=console, store=store, analysis=analysis,
-                targets=targets_from(args), capture=capture, lines=load_lines(),
-                kind="demo", bank_label=str(bank.path), role=bank.role,
-                session_settings=session_settings(args, analysis, capture, inputs.description),
-                echo=spoken, enter=None, seed=7,
-            )
+            interview = Interview(questions, inputs, speaker, loader, console=console, settings=settings, store=store)
             outcome = interview.run()
             if temporary is None and outcome.session_id:
                 console.print(f"Saved as session {outcome.session_id} in {store.home}; "

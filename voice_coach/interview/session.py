@@ -30,7 +30,6 @@ from voice_coach.analysis.feedback import (
 from voice_coach.live.capture import (
     AnswerInputs,
     Capture,
-    CaptureSettings,
     EndReason,
     EnterKey,
     StopRequest,
@@ -38,17 +37,12 @@ from voice_coach.live.capture import (
     is_repeat_request,
 )
 from voice_coach.interview.bank import Question
-from voice_coach.interview.lines import InterviewerLines, load_lines
+from voice_coach.interview.settings import InterviewSettings
 from voice_coach.interview.voice import Voice
 from voice_coach.core.errors import DeviceError
 from voice_coach.core.interfaces import Speaker, Transcriber
 from voice_coach.core.settings import AnalysisSettings
-from voice_coach.core.targets import DEFAULT_TARGETS, Targets
 from voice_coach.core.timed import SAMPLE_RATE
-
-DEFAULT_ANALYSIS = AnalysisSettings()
-DEFAULT_CAPTURE = CaptureSettings()
-
 
 class StopReason(str, Enum):
     """Why a session stopped before its last question (a session that ran to the end has None)."""
@@ -118,22 +112,15 @@ class Interview:
     """One practice session over `questions`; `run()` once."""
 
     def __init__(self, questions: Sequence[Question], inputs: AnswerInputs, speaker: Speaker,
-                 transcriber: Transcriber | ModelLoader, *, console: Any, store: Any = None,
-                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, targets: Targets = DEFAULT_TARGETS,
-                 capture: CaptureSettings = DEFAULT_CAPTURE, lines: InterviewerLines | None = None,
-                 kind: str = "practice", bank_label: str | None = None, role: str = "customer service",
-                 session_settings: dict | None = None, echo: bool = False, enter: EnterKey | None = None,
-                 show_live: bool | None = None, seed: int | None = None) -> None:
+                 transcriber: Transcriber | ModelLoader, *, console: Any, settings: InterviewSettings | None = None,
+                 store: Any = None, enter: EnterKey | None = None) -> None:
         self.questions, self.inputs, self.console, self.store = list(questions), inputs, console, store
-        self.analysis, self.targets, self.capture_settings = analysis, targets, capture
-        self.lines = lines or load_lines()
-        self.kind, self.bank_label, self.role = kind, bank_label, role
-        self.session_settings = dict(session_settings or {})
+        self.settings = settings or InterviewSettings()
         self.enter = enter
-        self.show_live = console.is_terminal if show_live is None else show_live
-        self.rng = random.Random(seed)
+        self.show_live = console.is_terminal if self.settings.show_live is None else self.settings.show_live
+        self.rng = random.Random(self.settings.seed)
         self.stop = StopRequest()
-        self.voice = Voice(speaker, console, echo, self.stop.event)
+        self.voice = Voice(speaker, console, self.settings.echo, self.stop.event)
         self._loader = transcriber if isinstance(transcriber, ModelLoader) else None
         self.transcriber: Transcriber | None = None if self._loader else transcriber  # type: ignore[assignment]
         self.turns: list[Turn] = []
@@ -147,7 +134,7 @@ class Interview:
         n = len(self.questions)
         with self.stop, (self.enter or nullcontext()):
             try:
-                self.voice.say(self.lines.say("greeting", role=self.role, count=count_words(n, "question")))
+                self.voice.say(self.settings.lines.say("greeting", role=self.settings.role, count=count_words(n, "question")))
                 if self._loader is not None:
                     self.transcriber = self._loader.get()
                 for i, q in enumerate(self.questions):
@@ -155,7 +142,7 @@ class Interview:
                         break
                     key = "first_question" if i == 0 else "last_question" if i == n - 1 else "next_question"
                     self.asked += 1
-                    self._question(q, self.lines.say(key, self.rng, question=q.text), f"Question {i + 1} of {n}")
+                    self._question(q, self._line(key, question=q.text), f"Question {i + 1} of {n}")
             except KeyboardInterrupt:
                 self.stopped = StopReason.INTERRUPTED
             except DeviceError as exc:
@@ -165,6 +152,10 @@ class Interview:
             raise device_error
         return SessionOutcome(tuple(self.turns), self.asked, self.stopped is None and self.asked == n,
                               self.stopped, self.session_id, recap)
+
+    def _line(self, key: str, **values: str) -> str:
+        """One of the interviewer's lines; a key with alternatives gives one chosen by the session's seeded rng."""
+        return self.settings.lines.say(key, self.rng, **values)
 
     def _stopping(self) -> bool:
         if self.stop.event.is_set() and self.stopped is None:
@@ -180,7 +171,7 @@ class Interview:
         self.console.print(Panel("\n".join(recap.lines), title=title, title_align="left"))
         if self.stopped is None:
             try:
-                self.voice.say(recap.spoken + " " + self.lines.say("closing", self.rng))
+                self.voice.say(recap.spoken + " " + self._line("closing"))
             except (DeviceError, KeyboardInterrupt):
                 pass
         if self.store is not None and self.session_id is not None:
@@ -200,7 +191,7 @@ class Interview:
         if cap.reason is EndReason.NO_ANSWER:
             live.finish()  # nothing was said: that silence is not the answer (finish stops its worker)
             live = None
-            self.voice.say(self.lines.say("repeat_offer", self.rng))
+            self.voice.say(self._line("repeat_offer"))
             cap, live = self._listen(q, "reply", title, reply=True)
             if cap is None:
                 return
@@ -211,7 +202,7 @@ class Interview:
                 cap.reason not in (EndReason.NO_ANSWER, EndReason.INTERRUPTED, EndReason.DEVICE_LOST)
                 and is_repeat_request([w.text for w in analysis.words]))):
             analysis = None
-            self.voice.say(self.lines.say("repeat_question", self.rng, question=q.text))
+            self.voice.say(self._line("repeat_question", question=q.text))
             cap, live = self._listen(q, "repeat", title)
             if cap is None:
                 return
@@ -225,7 +216,7 @@ class Interview:
         probe = q.probe(component)
         if not probe:
             return
-        self.voice.say(self.lines.say("followup", self.rng, probe=probe))
+        self.voice.say(self._line("followup", probe=probe))
         if self._stopping():
             return
         cap, live = self._listen(q, "followup", f"{title}, follow-up", followup=True)
@@ -238,9 +229,9 @@ class Interview:
 
     def settings_for(self, q: Question, followup: bool) -> AnalysisSettings:
         if followup:
-            return replace(self.analysis, expect_star=False, length_band_s=self.targets.followup_length_s)
-        band = self.targets.length_for(q.kind, (q.target_s[0], q.target_s[1]))
-        return replace(self.analysis, expect_star=q.star, length_band_s=band)
+            return replace(self.settings.analysis, expect_star=False, length_band_s=self.settings.targets.followup_length_s)
+        band = self.settings.targets.length_for(q.kind, (q.target_s[0], q.target_s[1]))
+        return replace(self.settings.analysis, expect_star=q.star, length_band_s=band)
 
     def _listen(self, q: Question, purpose: str, title: str, reply: bool = False,
                 followup: bool = False) -> tuple[Capture | None, Any]:
@@ -270,14 +261,14 @@ class Interview:
                                + ("; press Enter when you are done" if self.enter and self.enter.enabled else ""),
                                highlight=False)
             view = LiveViewSettings(title=title, pace_band_wpm=settings.pace_band_wpm, dead_air_s=settings.dead_air_s,
-                                    end_silence_s=self.capture_settings.end_silence_s,
-                                    max_answer_s=self.capture_settings.max_answer_s,
+                                    end_silence_s=self.settings.capture.end_silence_s,
+                                    max_answer_s=self.settings.capture.max_answer_s,
                                     enter_ends=bool(self.enter and self.enter.enabled))
             live_view = (Live(get_renderable=lambda: render_live(live.stats(), view), console=self.console,
                               refresh_per_second=REFRESH_PER_SECOND, transient=True)
                          if self.show_live else nullcontext())
             with live_view:
-                cap = capture_answer(source, live, self.capture_settings, enter=enter, stop=self.stop.event, reply=reply)
+                cap = capture_answer(source, live, self.settings.capture, enter=enter, stop=self.stop.event, reply=reply)
         finally:
             self.stop.source = None
         if cap.reason is EndReason.INTERRUPTED:
@@ -303,7 +294,7 @@ class Interview:
             fb = followup_feedback(data, probe[0])
         else:
             fb = answer_feedback(data, star_expected=q.star)
-        spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if data.get("no_speech") and probe is None else "")
+        spoken = fb.text + (" " + self._line("move_on") if data.get("no_speech") and probe is None else "")
         ttf = None
         if cap.reason not in (EndReason.INTERRUPTED, EndReason.DEVICE_LOST) and not self.stop.event.is_set():
             ttf = round(self.voice.start(spoken) - cap.ended_at, 3)
@@ -327,8 +318,8 @@ class Interview:
             return None
         if self.session_id is None:
             model = getattr(self.transcriber, "name", "") or ""
-            self.session_id = self.store.start_session(kind=self.kind, bank=self.bank_label, model=model,
-                                                       settings=self.session_settings)
+            self.session_id = self.store.start_session(kind=self.settings.kind, bank=self.settings.bank_label, model=model,
+                                                       settings=dict(self.settings.session_settings))
         question = {"id": q.id, "category": q.category, "kind": q.kind, "text": q.text,
                     "star": bool(q.star and probe is None), "target_s": list(q.target_s)}
         if probe is not None:
