@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.live.replay import load_transcriber
     from voice_coach.live.capture import CaptureSettings
     from voice_coach.audio.speaker import SilentSpeaker
-    from voice_coach.interview.bank import load_bank
+    from voice_coach.interview.bank_loader import load_bank
     from voice_coach.commands.practice import interview_settings, make_speaker
     from voice_coach.core.errors import DeviceError
     from voice_coach.interview.session import Interview, ModelLoader, StopReason

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
     from voice_coach.live.replay import load_transcriber
     from voice_coach.live.capture import EnterKey, FileInputs, MicrophoneInputs
-    from voice_coach.interview.bank import load_bank
+    from voice_coach.interview.bank_loader import load_bank
     from voice_coach.interview.session import Interview, ModelLoader, StopReason
     from voice_coach.store import Store
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.core.errors import VoiceCoachError
-from voice_coach.interview.bank import PROMPTS_DIR
+from voice_coach.interview.bank_loader import PROMPTS_DIR
 
 DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
 LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "next_question": ("question",),
