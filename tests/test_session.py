@@ -243,6 +243,19 @@ def test_model_loader_reports_a_load_failure_on_the_main_thread() -> None:
         loader.get()
 
 
+def test_background_call_gives_its_value_or_its_error_to_the_caller() -> None:
+    import threading
+
+    from voice_coach.live.background import BackgroundCall
+
+    names: list[str] = []
+    call = BackgroundCall("model-loader", lambda x: names.append(threading.current_thread().name) or x + 1, 1)
+    assert call.result() == 2 and call.wait(0) and names == ["model-loader"]
+    failing = BackgroundCall("interviewer-voice", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()
+
+
 def test_interviewer_lines_are_checked(tmp_path: Path) -> None:
     lines = load_lines()
     assert "{" not in lines.say("greeting", role="support", count="two questions")

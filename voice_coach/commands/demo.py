@@ -4,13 +4,13 @@ The candidate's answers are synthesized with espeak-ng and fed block by block th
 path as a microphone, at speaking pace (or at once with --fast). The scripts show each part of the
 product: fillers and a long pause, a story without its result (so the follow-up probe is asked), a
 silence that makes the interviewer offer to repeat the question, and a short closing answer.
+With a speaker, each simulated answer is also played aloud on a "demo-candidate" thread
+(live/background.py) while it is analysed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,13 +100,12 @@ class _HeardSource:
         play = getattr(self._speaker, "play", None)
         if callable(play) and len(self._samples):
             from voice_coach.core.timed import SAMPLE_RATE
+            from voice_coach.live.background import BackgroundCall
 
-            threading.Thread(target=self._play, args=(play, SAMPLE_RATE), daemon=True).start()
+            # Its result is never asked for, so a failure is dropped: hearing the candidate is a bonus,
+            # the analysis does not depend on it.
+            BackgroundCall("demo-candidate", play, self._samples, SAMPLE_RATE)
         return self._source.blocks()
-
-    def _play(self, play: Any, rate: int) -> None:
-        with contextlib.suppress(Exception):  # hearing the candidate is a bonus; the analysis does not depend on it
-            play(self._samples, rate)
 
     def close(self) -> None:
         self._source.close()

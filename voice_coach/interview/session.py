@@ -5,12 +5,16 @@ the answer streams into a LiveAnalyzer until it is judged over; the analysis is 
 feedback is synthesized and started at once (the candidate is waiting for that sound); while it
 plays, the answer is saved and the full report printed. A behavioral answer that lacks a STAR part
 gets that part's probe, once. Silence after the question gets one offer to repeat it.
+
+The loop runs on the caller's (main) thread and starts no thread itself; the threads it causes (all
+listed in live/background.py): "model-loader" (ModelLoader, while the greeting is spoken),
+"interviewer-voice" (Voice, each utterance), "transcriber" (each answer's LiveAnalyzer), "enter-key"
+(EnterKey), and rich's refresh thread for the live view.
 """
 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -27,6 +31,7 @@ from voice_coach.analysis.feedback import (
     followup_feedback,
     summarize_session,
 )
+from voice_coach.live.background import BackgroundCall
 from voice_coach.live.capture import (
     AnswerInputs,
     Capture,
@@ -58,26 +63,14 @@ class StopReason(str, Enum):
 
 # ---------------------------------------------------------------- the model
 class ModelLoader:
-    """Loads the Whisper model once, on a background thread, while the greeting is spoken."""
+    """Loads the Whisper model once, on a "model-loader" thread (live/background.py), while the greeting is spoken."""
 
     def __init__(self, load: Callable[[], Transcriber]) -> None:
-        self._result: Transcriber | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(load,), name="model-loader", daemon=True)
-        self._thread.start()
-
-    def _run(self, load: Callable[[], Transcriber]) -> None:
-        try:
-            self._result = load()
-        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread by get()
-            self._error = exc
+        self._call = BackgroundCall("model-loader", load)
 
     def get(self) -> Transcriber:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
+        """The model once it is loaded; a load failure is raised here, on the session's thread."""
+        return self._call.result()
 
 
 # ---------------------------------------------------------------- results

@@ -4,7 +4,9 @@ capture -> voice activity -> transcription of each finished stretch of speech ->
 Stretches are cut in silences that voice activity has closed and transcribed as soon as they close
 (on a worker thread when live, inline when a file is analysed, with the same cuts either way), so
 when the answer ends only the last stretch is left to transcribe: the wait does not grow with the
-answer. This is the one module that makes a thread.
+answer. Live (`background=True`), it starts one thread per answer, the "transcriber" worker, which
+`finish()` ends; a file is analysed inline, with no thread. The product's threads are listed in
+live/background.py.
 """
 
 from __future__ import annotations

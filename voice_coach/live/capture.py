@@ -5,6 +5,10 @@ speech, at `max_answer_s`, when nobody has spoken `no_answer_s` after the questi
 runs out (a recorded answer), on Ctrl-C, or when the microphone goes away. Every rule is judged on
 the audio's own clock (samples / 16 kHz), so a recording replayed fast ends where a live one would.
 Whatever was captured stays in the LiveAnalyzer, whatever the reason.
+
+The capture loop runs on the caller's thread. EnterKey starts one "enter-key" thread (a blocking
+read of the terminal cannot share the loop's thread) the first time it is armed; it lives until the
+command ends. Ctrl-C arrives as a signal on the main thread (StopRequest), not on a thread of its own.
 """
 
 from __future__ import annotations
