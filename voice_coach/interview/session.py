@@ -49,6 +49,7 @@ from voice_coach.core.interfaces import Speaker, Transcriber
 from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.timed import SAMPLE_RATE
 
+
 class StopReason(str, Enum):
     """Why a session stopped before its last question (a session that ran to the end has None)."""
 
@@ -127,7 +128,8 @@ class Interview:
         n = len(self.questions)
         with self.stop, (self.enter or nullcontext()):
             try:
-                self.voice.say(self.settings.lines.say("greeting", role=self.settings.role, count=count_words(n, "question")))
+                count = count_words(n, "question")
+                self.voice.say(self.settings.lines.say("greeting", role=self.settings.role, count=count))
                 if self._loader is not None:
                     self.transcriber = self._loader.get()
                 for i, q in enumerate(self.questions):
