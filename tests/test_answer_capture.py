@@ -16,16 +16,9 @@ import numpy as np
 import pytest
 
 from voice_coach.live.capture import (
-    DEVICE_LOST,
-    ENTER,
-    INTERRUPTED,
-    MAX_LENGTH,
-    NO_ANSWER,
-    REPEAT_REQUEST,
-    SILENCE,
-    SOURCE_ENDED,
     CaptureSettings,
     ClipInputs,
+    EndReason,
     FileInputs,
     StopRequest,
     capture_answer,
@@ -108,13 +101,19 @@ class ScriptedSource:
 def test_judge_rules() -> None:
     s = CaptureSettings(end_silence_s=6.0, max_answer_s=180.0, no_answer_s=8.0)
     assert judge(7.9, False, 7.9, s) is None
-    assert judge(8.0, False, 8.0, s) == NO_ANSWER
+    assert judge(8.0, False, 8.0, s) == EndReason.NO_ANSWER
     assert judge(30.0, True, 5.9, s) is None
-    assert judge(30.0, True, 6.0, s) == SILENCE
-    assert judge(180.0, True, 0.0, s) == MAX_LENGTH
-    assert judge(20.0, True, 1.6, s, ["Yes,", "please."]) == REPEAT_REQUEST
+    assert judge(30.0, True, 6.0, s) == EndReason.SILENCE
+    assert judge(180.0, True, 0.0, s) == EndReason.MAX_LENGTH
+    assert judge(20.0, True, 1.6, s, ["Yes,", "please."]) == EndReason.REPEAT_REQUEST
     assert judge(20.0, True, 1.4, s, ["Yes,", "please."]) is None
     assert judge(20.0, True, 1.6, s, ["I", "would", "listen", "first."]) is None
+
+
+def test_end_reasons_keep_the_names_the_store_holds() -> None:
+    assert [str(r) for r in EndReason] == ["enter", "silence", "max_length", "no_answer", "source_ended", "interrupted",
+                                           "device_lost", "repeat_request"]
+    assert EndReason("silence") is EndReason.SILENCE and EndReason.SILENCE == "silence"
 
 
 def test_repeat_requests_are_short_and_ask_again() -> None:
@@ -139,7 +138,7 @@ def test_silence_after_speech_ends_the_answer() -> None:
                     tail_s=8.0)
     live, _ = live_for(answer)
     cap = capture_answer(ArraySource(answer.samples, realtime=False), live, CaptureSettings(end_silence_s=4.0))
-    assert cap.reason == SILENCE
+    assert cap.reason == EndReason.SILENCE
     # ends 4 s after the last speech (the 2 s pause inside did not end it); VAD hangover and one block of slack
     assert abs(cap.duration_s - (answer.last_speech_s + 4.0)) < 0.35, (cap.duration_s, answer.last_speech_s)
     assert live.recording.length == round(cap.duration_s * SAMPLE_RATE)
@@ -149,7 +148,7 @@ def test_maximum_length_cuts_the_answer() -> None:
     answer = speech(["I would first listen to the whole complaint, then repeat it back to show I understood."])
     live, _ = live_for(answer)
     cap = capture_answer(ArraySource(answer.samples, realtime=False), live, CaptureSettings(end_silence_s=1.0, max_answer_s=2.5))
-    assert cap.reason == MAX_LENGTH
+    assert cap.reason == EndReason.MAX_LENGTH
     assert abs(cap.duration_s - 2.5) <= BLOCK_S
 
 
@@ -157,19 +156,19 @@ def test_no_speech_after_the_question() -> None:
     silence = np.zeros(10 * SAMPLE_RATE, dtype=np.float32)
     live, _ = live_for()
     cap = capture_answer(ArraySource(silence, realtime=False), live, CaptureSettings(no_answer_s=4.0))
-    assert cap.reason == NO_ANSWER
+    assert cap.reason == EndReason.NO_ANSWER
     assert abs(cap.duration_s - 4.0) <= BLOCK_S
     late = speech(["Sorry, I was thinking."], lead_in_s=3.0, tail_s=6.0)  # speech before the limit: no offer
     live, _ = live_for(late)
     cap = capture_answer(ArraySource(late.samples, realtime=False), live, CaptureSettings(no_answer_s=4.0, end_silence_s=3.0))
-    assert cap.reason == SILENCE
+    assert cap.reason == EndReason.SILENCE
 
 
 def test_recording_that_ends_ends_the_answer() -> None:
     answer = speech(["That is all I wanted to say."])
     live, _ = live_for(answer)
     cap = capture_answer(ArraySource(answer.samples, realtime=False), live)
-    assert cap.reason == SOURCE_ENDED
+    assert cap.reason == EndReason.SOURCE_ENDED
     assert cap.duration_s == pytest.approx(answer.duration_s, abs=1e-6)
 
 
@@ -179,7 +178,7 @@ def test_enter_ends_the_answer_at_once() -> None:
     live, _ = live_for(answer)
     source = ScriptedSource(answer.samples, 1.5, enter)
     cap = capture_answer(source, live, enter=enter)
-    assert cap.reason == ENTER
+    assert cap.reason == EndReason.ENTER
     assert abs(cap.duration_s - 1.6) <= BLOCK_S + 1e-9  # the block during which Enter came is kept
     assert source.closed
 
@@ -188,7 +187,7 @@ def test_ctrl_c_from_the_source_keeps_what_was_captured() -> None:
     answer = speech(["Last spring a customer called about a missing parcel.", Filler("um"), "I checked the tracking."])
     live, _ = live_for(answer)
     cap = capture_answer(ScriptedSource(answer.samples, 2.0, KeyboardInterrupt()), live)
-    assert cap.reason == INTERRUPTED
+    assert cap.reason == EndReason.INTERRUPTED
     assert cap.duration_s == pytest.approx(2.0, abs=1e-6)
     analysis = live.finish()
     assert analysis.duration_s == pytest.approx(2.0, abs=1e-6)
@@ -205,7 +204,7 @@ def test_real_ctrl_c_signal_is_a_clean_stop() -> None:
         timer.start()
         cap = capture_answer(source, live, stop=stop.event)
     timer.join()
-    assert cap.reason == INTERRUPTED
+    assert cap.reason == EndReason.INTERRUPTED
     assert 0.5 < cap.duration_s < 2.0
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
@@ -215,7 +214,7 @@ def test_microphone_that_disappears() -> None:
     live, _ = live_for(answer)
     gone = DeviceError("the microphone stopped sending audio; the answer so far was kept")
     cap = capture_answer(ScriptedSource(answer.samples, 1.0, gone), live)
-    assert cap.reason == DEVICE_LOST
+    assert cap.reason == EndReason.DEVICE_LOST
     assert "stopped sending audio" in (cap.error or "")
     assert cap.duration_s == pytest.approx(1.0, abs=1e-6)
 
@@ -224,7 +223,7 @@ def test_reply_asking_for_a_repeat_ends_early() -> None:
     reply = speech(["Sorry, could you repeat that, please?"], tail_s=6.0)
     live, fake = live_for(reply)
     cap = capture_answer(ArraySource(reply.samples, realtime=False), live, CaptureSettings(end_silence_s=5.0), reply=True)
-    assert cap.reason == REPEAT_REQUEST
+    assert cap.reason == EndReason.REPEAT_REQUEST
     assert cap.duration_s < reply.last_speech_s + 2.5
     assert fake.calls >= 1
 

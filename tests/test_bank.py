@@ -10,15 +10,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from voice_coach.interview.bank import (
-    DEFAULT_BANK_PATH,
-    KINDS,
-    STAR_COMPONENTS,
-    UNSPOKEN_CHARS,
-    BankError,
-    QuestionBank,
-    load_bank,
-)
+from voice_coach.interview.bank import KINDS, STAR_COMPONENTS, BankError, QuestionBank
+from voice_coach.interview.bank_loader import DEFAULT_BANK_PATH, UNSPOKEN_CHARS, load_bank
 from voice_coach.commands import questions as questions_command
 from voice_coach.core.errors import VoiceCoachError
 

@@ -7,7 +7,7 @@ import pytest
 
 from voice_coach.analysis.hesitations import _lowpass, voiced_share
 from voice_coach.analysis.speech_spans import frame_energy_db, percentile
-from voice_coach.live.analyzer import Recording
+from voice_coach.live.recording import Recording
 from voice_coach.core.timed import SAMPLE_RATE
 
 

@@ -21,9 +21,11 @@ from test_answer_capture import ScriptTranscriber, speech
 from voice_coach.live.capture import CaptureSettings, ClipInputs
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.audio.speaker import RecordingSpeaker
-from voice_coach.interview.bank import load_bank
+from voice_coach.interview.bank_loader import load_bank
 from voice_coach.core.errors import DeviceError, VoiceCoachError
-from voice_coach.interview.session import Interview, ModelLoader, load_lines
+from voice_coach.interview.lines import load_lines
+from voice_coach.interview.session import Interview, ModelLoader
+from voice_coach.interview.settings import InterviewSettings
 from voice_coach.store import Store
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -59,10 +61,10 @@ def make(tmp_path: Path, questions: list, clips: dict, fake: ScriptTranscriber, 
          **kw: Any) -> tuple[Interview, Store, Any, io.StringIO]:
     out = io.StringIO()
     store = Store.open(tmp_path / "home")
+    settings = InterviewSettings(capture=CaptureSettings(end_silence_s=4.0, no_answer_s=3.0), lines=LINES,
+                                 show_live=False, **kw)
     interview = Interview(questions, ClipInputs(clips, realtime=False), speaker or RecordingSpeaker(), fake,
-                          console=Console(file=out, width=100, color_system=None), store=store,
-                          capture=CaptureSettings(end_silence_s=4.0, no_answer_s=3.0), lines=LINES,
-                          show_live=False, **kw)
+                          console=Console(file=out, width=100, color_system=None), settings=settings, store=store)
     return interview, store, interview.voice.speaker, out
 
 
@@ -241,6 +243,19 @@ def test_model_loader_reports_a_load_failure_on_the_main_thread() -> None:
         loader.get()
 
 
+def test_background_call_gives_its_value_or_its_error_to_the_caller() -> None:
+    import threading
+
+    from voice_coach.live.background import BackgroundCall
+
+    names: list[str] = []
+    call = BackgroundCall("model-loader", lambda x: names.append(threading.current_thread().name) or x + 1, 1)
+    assert call.result() == 2 and call.wait(0) and names == ["model-loader"]
+    failing = BackgroundCall("interviewer-voice", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.result()
+
+
 def test_interviewer_lines_are_checked(tmp_path: Path) -> None:
     lines = load_lines()
     assert "{" not in lines.say("greeting", role="support", count="two questions")
@@ -264,8 +279,8 @@ def test_real_model_session_with_followup(tmp_path: Path) -> None:
     out = io.StringIO()
     with Store.open(tmp_path / "home") as store:
         interview = Interview([STORY], ClipInputs(clips, realtime=False), RecordingSpeaker(), ModelLoader(load_transcriber),
-                              console=Console(file=out, width=100, color_system=None), store=store, lines=LINES,
-                              show_live=False)
+                              console=Console(file=out, width=100, color_system=None),
+                              settings=InterviewSettings(lines=LINES, show_live=False), store=store)
         outcome = interview.run()
         answers = store.answers(outcome.session_id)
     assert len(answers) == 2 and answers[1].is_followup and answers[1].parent_number == 1

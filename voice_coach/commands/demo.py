@@ -4,13 +4,13 @@ The candidate's answers are synthesized with espeak-ng and fed block by block th
 path as a microphone, at speaking pace (or at once with --fast). The scripts show each part of the
 product: fillers and a long pause, a story without its result (so the follow-up probe is asked), a
 silence that makes the interviewer offer to repeat the question, and a short closing answer.
+With a speaker, each simulated answer is also played aloud on a "demo-candidate" thread
+(live/background.py) while it is analysed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,13 +100,12 @@ class _HeardSource:
         play = getattr(self._speaker, "play", None)
         if callable(play) and len(self._samples):
             from voice_coach.core.timed import SAMPLE_RATE
+            from voice_coach.live.background import BackgroundCall
 
-            threading.Thread(target=self._play, args=(play, SAMPLE_RATE), daemon=True).start()
+            # Its result is never asked for, so a failure is dropped: hearing the candidate is a bonus,
+            # the analysis does not depend on it.
+            BackgroundCall("demo-candidate", play, self._samples, SAMPLE_RATE)
         return self._source.blocks()
-
-    def _play(self, play: Any, rate: int) -> None:
-        with contextlib.suppress(Exception):  # hearing the candidate is a bonus; the analysis does not depend on it
-            play(self._samples, rate)
 
     def close(self) -> None:
         self._source.close()
@@ -139,18 +138,15 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.live.replay import load_transcriber
     from voice_coach.live.capture import CaptureSettings
     from voice_coach.audio.speaker import SilentSpeaker
-    from voice_coach.interview.bank import load_bank
-    from voice_coach.commands.analyze import settings_from, targets_from
-    from voice_coach.commands.practice import make_speaker, session_settings
+    from voice_coach.interview.bank_loader import load_bank
+    from voice_coach.commands.practice import interview_settings, make_speaker
     from voice_coach.core.errors import DeviceError
-    from voice_coach.interview.session import Interview, ModelLoader, load_lines
+    from voice_coach.interview.session import Interview, ModelLoader, StopReason
     from voice_coach.store import Store
 
     console = Console(highlight=False)
     bank = load_bank()
     questions = [bank.get(qid) for qid in DEMO_QUESTIONS]
-    analysis = settings_from(args)
-    capture = CaptureSettings()
     spoken = not args.quiet
     try:
         speaker = make_speaker(args)
@@ -161,19 +157,14 @@ def run(args: argparse.Namespace) -> int:
         speaker = SilentSpeaker(prefix="Interviewer: ")
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     inputs = build_inputs(realtime=not args.fast, speaker=speaker if spoken else None)
+    settings = interview_settings(args, bank, CaptureSettings(), inputs.description, kind="demo", echo=spoken, seed=7)
     temporary = None if (args.home or args.save) else tempfile.TemporaryDirectory(prefix="voice-coach-demo-")
     home = Path(args.home) if args.home else Path(temporary.name) if temporary else None
     console.print("[bold]Demo:[/] a simulated candidate answers four questions. "
                   + ("Nothing is waited for (--fast)." if args.fast else "It runs at speaking pace, about three minutes."))
     try:
         with Store.open(home) as store:
-            interview = Interview(
-                questions, inputs, speaker, loader, console=console, store=store, analysis=analysis,
-                targets=targets_from(args), capture=capture, lines=load_lines(),
-                kind="demo", bank_label=str(bank.path), role=bank.role,
-                session_settings=session_settings(args, analysis, capture, inputs.description),
-                echo=spoken, enter=None, seed=7,
-            )
+            interview = Interview(questions, inputs, speaker, loader, console=console, settings=settings, store=store)
             outcome = interview.run()
             if temporary is None and outcome.session_id:
                 console.print(f"Saved as session {outcome.session_id} in {store.home}; "
@@ -183,4 +174,4 @@ def run(args: argparse.Namespace) -> int:
             temporary.cleanup()
             console.print("[dim]The demo session was kept in a temporary folder, now removed "
                           "(--save keeps it in your store, --home DIR elsewhere).[/]")
-    return 130 if outcome.stopped == "interrupted" else 0
+    return 130 if outcome.stopped is StopReason.INTERRUPTED else 0

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from voice_coach.interview.bank import QuestionBank
+    from voice_coach.interview.settings import InterviewSettings
+    from voice_coach.live.capture import CaptureSettings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "order; a file named like 02-followup.wav answers the follow-up of the file before it")
     add_capture_options(p)
     add_home_argument(p)
-    p.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)  # tests: replay --answers without waiting
     add_model_options(p)
     add_analysis_options(p)
     p.set_defaults(func=run)
@@ -59,7 +63,7 @@ def add_capture_options(p: argparse.ArgumentParser) -> None:
                    help="silence after the question before the interviewer offers to repeat it (default 8 s)")
 
 
-def capture_settings(args: argparse.Namespace) -> Any:
+def capture_settings(args: argparse.Namespace) -> CaptureSettings:
     from voice_coach.live.capture import CaptureSettings
     from voice_coach.core.errors import VoiceCoachError
 
@@ -95,36 +99,45 @@ def session_settings(args: argparse.Namespace, analysis: Any, capture: Any, sour
     }
 
 
+def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: CaptureSettings, source: str, *,
+                       kind: str, echo: bool, seed: int | None) -> InterviewSettings:
+    """The InterviewSettings of a `practice` or `demo` run: its analysis options and targets, the bank's
+    role and path, and what the store keeps about the session. `source` describes where answers come from."""
+    from voice_coach.commands.analyze import settings_from, targets_from
+    from voice_coach.interview.settings import InterviewSettings
+
+    analysis = settings_from(args)
+    return InterviewSettings(
+        analysis=analysis, targets=targets_from(args), capture=capture, kind=kind,
+        bank_label=str(bank.path or "built-in"), role=bank.role,
+        session_settings=session_settings(args, analysis, capture, source), echo=echo, seed=seed,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from voice_coach.live.replay import load_transcriber
     from voice_coach.live.capture import EnterKey, FileInputs, MicrophoneInputs
-    from voice_coach.interview.bank import load_bank
-    from voice_coach.commands.analyze import settings_from, targets_from
-    from voice_coach.interview.session import Interview, ModelLoader, load_lines
+    from voice_coach.interview.bank_loader import load_bank
+    from voice_coach.interview.session import Interview, ModelLoader, StopReason
     from voice_coach.store import Store
 
     console = Console(highlight=False)
     bank = load_bank(args.bank)  # cheap checks first: a typo fails before any device or model is touched
     questions = bank.select(count=args.count, categories=args.category, ids=args.question, seed=args.seed)
     capture = capture_settings(args)
-    analysis = settings_from(args)
-    lines = load_lines()
-    inputs = FileInputs(args.answers, realtime=not args.fast) if args.answers else MicrophoneInputs(args.input_device)
+    inputs = FileInputs(args.answers) if args.answers else MicrophoneInputs(args.input_device)
+    settings = interview_settings(args, bank, capture, inputs.description, kind="practice", echo=not args.quiet,
+                                  seed=args.seed)
     speaker = make_speaker(args)
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     store = Store.open(args.home)
     console.print(f"[dim]{len(questions)} questions from {bank.title}; answers from the {inputs.description}; "
                   f"saving to {store.home}. Ctrl-C stops the session and keeps what you said.[/]")
     try:
-        interview = Interview(
-            questions, inputs, speaker, loader, console=console, store=store, analysis=analysis,
-            targets=targets_from(args), capture=capture, lines=lines,
-            kind="practice", bank_label=str(bank.path or "built-in"), role=bank.role,
-            session_settings=session_settings(args, analysis, capture, inputs.description),
-            echo=not args.quiet, enter=EnterKey(), seed=args.seed,
-        )
+        interview = Interview(questions, inputs, speaker, loader, console=console, settings=settings, store=store,
+                              enter=EnterKey())
         outcome = interview.run()
     finally:
         session_id = getattr(locals().get("interview"), "session_id", None)
@@ -132,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"Saved as session {session_id} in {store.home}; replay it with "
                           f"`voice-coach review {session_id}`.")
         store.close()
-    if outcome.stopped == "interrupted":
+    if outcome.stopped is StopReason.INTERRUPTED:
         console.print("[yellow]Session stopped with Ctrl-C; everything answered so far is saved (marked incomplete).[/]")
         return 130
     return 0

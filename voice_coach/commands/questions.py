@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from voice_coach.interview.bank import load_bank
+    from voice_coach.interview.bank_loader import load_bank
 
     bank = load_bank(args.bank)
     table = render_table(bank, args.category, details=args.details)  # an unknown category fails before output

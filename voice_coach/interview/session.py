@@ -5,17 +5,21 @@ the answer streams into a LiveAnalyzer until it is judged over; the analysis is 
 feedback is synthesized and started at once (the candidate is waiting for that sound); while it
 plays, the answer is saved and the full report printed. A behavioral answer that lacks a STAR part
 gets that part's probe, once. Silence after the question gets one offer to repeat it.
+
+The loop runs on the caller's (main) thread and starts no thread itself; the threads it causes (all
+listed in live/background.py): "model-loader" (ModelLoader, while the greeting is spoken),
+"interviewer-voice" (Voice, each utterance), "transcriber" (each answer's LiveAnalyzer), "enter-key"
+(EnterKey), and rich's refresh thread for the live view.
 """
 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
-from pathlib import Path
+from enum import Enum
 from typing import Any
 
 from voice_coach.analysis.answer import AnswerAnalysis, CaptureNote
@@ -28,152 +32,47 @@ from voice_coach.analysis.feedback import (
     followup_feedback,
     summarize_session,
 )
+from voice_coach.live.background import BackgroundCall
 from voice_coach.live.capture import (
-    DEVICE_LOST,
-    INTERRUPTED,
-    NO_ANSWER,
-    REPEAT_REQUEST,
     AnswerInputs,
     Capture,
-    CaptureSettings,
+    EndReason,
     EnterKey,
     StopRequest,
     capture_answer,
     is_repeat_request,
 )
-from voice_coach.interview.bank import PROMPTS_DIR, Question
-from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.interview.bank import Question
+from voice_coach.interview.settings import InterviewSettings
+from voice_coach.interview.voice import Voice
+from voice_coach.core.errors import DeviceError
 from voice_coach.core.interfaces import Speaker, Transcriber
 from voice_coach.core.settings import AnalysisSettings
-from voice_coach.core.targets import DEFAULT_TARGETS, Targets
 from voice_coach.core.timed import SAMPLE_RATE
 
-DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
-LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "next_question": ("question",),
-               "last_question": ("question",), "repeat_offer": (), "repeat_question": ("question",),
-               "move_on": (), "followup": ("probe",), "closing": ()}
-DEFAULT_ANALYSIS = AnalysisSettings()
-DEFAULT_CAPTURE = CaptureSettings()
-ENDED = {"enter": "you pressed Enter", "silence": "silence after speech", "max_length": "maximum length reached",
-         "no_answer": "no answer heard", "source_ended": "end of the recording", "interrupted": "Ctrl-C",
-         "device_lost": "the microphone went away", "repeat_request": "a request to repeat"}
+
+class StopReason(str, Enum):
+    """Why a session stopped before its last question (a session that ran to the end has None)."""
+
+    INTERRUPTED = "interrupted"
+    """Ctrl-C."""
+    DEVICE = "device"
+    """A microphone or speaker failed."""
+
+    def __str__(self) -> str:
+        return self.value
 
 
-# ---------------------------------------------------------------- the interviewer's lines
-@dataclass(frozen=True)
-class InterviewerLines:
-    """The editable lines of prompts/interviewer.toml; a list key gives one of its lines at random."""
-
-    lines: dict[str, tuple[str, ...]]
-
-    def say(self, key: str, rng: random.Random | None = None, **values: str) -> str:
-        options = self.lines[key]
-        text = options[0] if rng is None or len(options) == 1 else rng.choice(options)
-        return " ".join(text.format(**values).split())
-
-
-def load_lines(path: Path | str | None = None) -> InterviewerLines:
-    """Read and check the interviewer's lines; a broken file gives one line naming the file and key."""
-    import tomllib
-
-    path = Path(path) if path else DEFAULT_LINES_PATH
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise VoiceCoachError(f"{path}: cannot read the interviewer's lines ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise VoiceCoachError(f"{path}: not valid TOML ({exc})") from None
-    lines: dict[str, tuple[str, ...]] = {}
-    for key, fields in LINE_FIELDS.items():
-        value = data.get(key)
-        options = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else ()
-        if not options or not all(isinstance(v, str) and v.strip() for v in options):
-            raise VoiceCoachError(f"{path}: '{key}' must be a line of text or a list of lines")
-        for text in options:
-            try:
-                text.format(**{f: "x" for f in fields})
-            except (KeyError, IndexError, ValueError) as exc:
-                allowed = ", ".join("{" + f + "}" for f in fields) or "no placeholders"
-                raise VoiceCoachError(f"{path}: '{key}' uses an unknown placeholder {exc}; allowed: {allowed}") from None
-        lines[key] = options
-    return InterviewerLines(lines)
-
-
-# ---------------------------------------------------------------- model and voice
+# ---------------------------------------------------------------- the model
 class ModelLoader:
-    """Loads the Whisper model once, on a background thread, while the greeting is spoken."""
+    """Loads the Whisper model once, on a "model-loader" thread (live/background.py), while the greeting is spoken."""
 
     def __init__(self, load: Callable[[], Transcriber]) -> None:
-        self._result: Transcriber | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(load,), name="model-loader", daemon=True)
-        self._thread.start()
-
-    def _run(self, load: Callable[[], Transcriber]) -> None:
-        try:
-            self._result = load()
-        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread by get()
-            self._error = exc
+        self._call = BackgroundCall("model-loader", load)
 
     def get(self) -> Transcriber:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
-
-
-class Voice:
-    """Speaks through a Speaker and notes the moment the first sound of each utterance starts.
-
-    A speaker with `render` and `play` (Pyttsx3Speaker) has the text synthesized on the calling
-    thread and played on a worker, so the caller can save and print while the candidate listens.
-    """
-
-    def __init__(self, speaker: Speaker, console: Any = None, echo: bool = False,
-                 stop: threading.Event | None = None) -> None:
-        self.speaker, self.console, self.echo, self.stop = speaker, console, echo, stop
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    def start(self, text: str) -> float:
-        """Begin saying `text`; returns time.monotonic() at its first sound (or print)."""
-        self.wait()
-        if self.echo and self.console is not None:
-            self.console.print(f"[bold cyan]Interviewer:[/] {text}", highlight=False)
-        render, play = getattr(self.speaker, "render", None), getattr(self.speaker, "play", None)
-        if not (callable(render) and callable(play)):
-            first = time.monotonic()
-            self.speaker.say(text)
-            return first
-        samples, rate = render(text)
-        first = time.monotonic()
-
-        def run() -> None:
-            try:
-                play(samples, rate)
-            except BaseException as exc:  # noqa: BLE001 - surfaced by wait()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="interviewer-voice", daemon=True)
-        self._thread.start()
-        return first
-
-    def wait(self) -> None:
-        """Until the utterance has played (or Ctrl-C was pressed); a speaker failure is raised here."""
-        thread = self._thread
-        while thread is not None and thread.is_alive():
-            if self.stop is not None and self.stop.is_set():
-                return
-            thread.join(0.05)
-        self._thread = None
-        error, self._error = self._error, None
-        if error is not None:
-            raise error
-
-    def say(self, text: str) -> None:
-        self.start(text)
-        self.wait()
+        """The model once it is loaded; a load failure is raised here, on the session's thread."""
+        return self._call.result()
 
 
 # ---------------------------------------------------------------- results
@@ -198,8 +97,8 @@ class SessionOutcome:
     turns: tuple[Turn, ...]
     asked: int
     complete: bool
-    stopped: str | None
-    """None, "interrupted" (Ctrl-C) or "device" (a microphone or speaker failed)."""
+    stopped: StopReason | None
+    """None when the session ran to its end."""
     session_id: str | None
     recap: SessionRecap
 
@@ -208,27 +107,20 @@ class Interview:
     """One practice session over `questions`; `run()` once."""
 
     def __init__(self, questions: Sequence[Question], inputs: AnswerInputs, speaker: Speaker,
-                 transcriber: Transcriber | ModelLoader, *, console: Any, store: Any = None,
-                 analysis: AnalysisSettings = DEFAULT_ANALYSIS, targets: Targets = DEFAULT_TARGETS,
-                 capture: CaptureSettings = DEFAULT_CAPTURE, lines: InterviewerLines | None = None,
-                 kind: str = "practice", bank_label: str | None = None, role: str = "customer service",
-                 session_settings: dict | None = None, echo: bool = False, enter: EnterKey | None = None,
-                 show_live: bool | None = None, seed: int | None = None) -> None:
+                 transcriber: Transcriber | ModelLoader, *, console: Any, settings: InterviewSettings | None = None,
+                 store: Any = None, enter: EnterKey | None = None) -> None:
         self.questions, self.inputs, self.console, self.store = list(questions), inputs, console, store
-        self.analysis, self.targets, self.capture_settings = analysis, targets, capture
-        self.lines = lines or load_lines()
-        self.kind, self.bank_label, self.role = kind, bank_label, role
-        self.session_settings = dict(session_settings or {})
+        self.settings = settings or InterviewSettings()
         self.enter = enter
-        self.show_live = console.is_terminal if show_live is None else show_live
-        self.rng = random.Random(seed)
+        self.show_live = console.is_terminal if self.settings.show_live is None else self.settings.show_live
+        self.rng = random.Random(self.settings.seed)
         self.stop = StopRequest()
-        self.voice = Voice(speaker, console, echo, self.stop.event)
+        self.voice = Voice(speaker, console, self.settings.echo, self.stop.event)
         self._loader = transcriber if isinstance(transcriber, ModelLoader) else None
         self.transcriber: Transcriber | None = None if self._loader else transcriber  # type: ignore[assignment]
         self.turns: list[Turn] = []
         self.session_id: str | None = None
-        self.stopped: str | None = None
+        self.stopped: StopReason | None = None
         self.asked = 0
 
     # ---- the whole session -----------------------------------------------------------------
@@ -237,7 +129,8 @@ class Interview:
         n = len(self.questions)
         with self.stop, (self.enter or nullcontext()):
             try:
-                self.voice.say(self.lines.say("greeting", role=self.role, count=count_words(n, "question")))
+                count = count_words(n, "question")
+                self.voice.say(self.settings.lines.say("greeting", role=self.settings.role, count=count))
                 if self._loader is not None:
                     self.transcriber = self._loader.get()
                 for i, q in enumerate(self.questions):
@@ -245,20 +138,24 @@ class Interview:
                         break
                     key = "first_question" if i == 0 else "last_question" if i == n - 1 else "next_question"
                     self.asked += 1
-                    self._question(q, self.lines.say(key, self.rng, question=q.text), f"Question {i + 1} of {n}")
+                    self._question(q, self._line(key, question=q.text), f"Question {i + 1} of {n}")
             except KeyboardInterrupt:
-                self.stopped = "interrupted"
+                self.stopped = StopReason.INTERRUPTED
             except DeviceError as exc:
-                self.stopped, device_error = "device", exc
+                self.stopped, device_error = StopReason.DEVICE, exc
             recap = self._close()
         if device_error is not None:
             raise device_error
         return SessionOutcome(tuple(self.turns), self.asked, self.stopped is None and self.asked == n,
                               self.stopped, self.session_id, recap)
 
+    def _line(self, key: str, **values: str) -> str:
+        """One of the interviewer's lines; a key with alternatives gives one chosen by the session's seeded rng."""
+        return self.settings.lines.say(key, self.rng, **values)
+
     def _stopping(self) -> bool:
         if self.stop.event.is_set() and self.stopped is None:
-            self.stopped = "interrupted"
+            self.stopped = StopReason.INTERRUPTED
         return self.stopped is not None
 
     def _close(self) -> SessionRecap:
@@ -270,7 +167,7 @@ class Interview:
         self.console.print(Panel("\n".join(recap.lines), title=title, title_align="left"))
         if self.stopped is None:
             try:
-                self.voice.say(recap.spoken + " " + self.lines.say("closing", self.rng))
+                self.voice.say(recap.spoken + " " + self._line("closing"))
             except (DeviceError, KeyboardInterrupt):
                 pass
         if self.store is not None and self.session_id is not None:
@@ -287,21 +184,21 @@ class Interview:
             self.console.print("[dim](no recorded answer for this question)[/]")
             return
         replied = False
-        if cap.reason == NO_ANSWER:
+        if cap.reason is EndReason.NO_ANSWER:
             live.finish()  # nothing was said: that silence is not the answer (finish stops its worker)
             live = None
-            self.voice.say(self.lines.say("repeat_offer", self.rng))
+            self.voice.say(self._line("repeat_offer"))
             cap, live = self._listen(q, "reply", title, reply=True)
             if cap is None:
                 return
             replied = True
         analysis, finish_s = self._finish(live, cap)
         live = None
-        if replied and (cap.reason == REPEAT_REQUEST or (
-                cap.reason not in (NO_ANSWER, INTERRUPTED, DEVICE_LOST)
+        if replied and (cap.reason is EndReason.REPEAT_REQUEST or (
+                cap.reason not in (EndReason.NO_ANSWER, EndReason.INTERRUPTED, EndReason.DEVICE_LOST)
                 and is_repeat_request([w.text for w in analysis.words]))):
             analysis = None
-            self.voice.say(self.lines.say("repeat_question", self.rng, question=q.text))
+            self.voice.say(self._line("repeat_question", question=q.text))
             cap, live = self._listen(q, "repeat", title)
             if cap is None:
                 return
@@ -310,12 +207,12 @@ class Interview:
         turn = self._respond(q, analysis, cap, finish_s, title)
         analysis = None
         component = turn.feedback.missing_star
-        if not q.star or component is None or self._stopping() or cap.reason in (INTERRUPTED, DEVICE_LOST):
+        if not q.star or component is None or self._stopping() or cap.reason in (EndReason.INTERRUPTED, EndReason.DEVICE_LOST):
             return
         probe = q.probe(component)
         if not probe:
             return
-        self.voice.say(self.lines.say("followup", self.rng, probe=probe))
+        self.voice.say(self._line("followup", probe=probe))
         if self._stopping():
             return
         cap, live = self._listen(q, "followup", f"{title}, follow-up", followup=True)
@@ -328,9 +225,9 @@ class Interview:
 
     def settings_for(self, q: Question, followup: bool) -> AnalysisSettings:
         if followup:
-            return replace(self.analysis, expect_star=False, length_band_s=self.targets.followup_length_s)
-        band = self.targets.length_for(q.kind, (q.target_s[0], q.target_s[1]))
-        return replace(self.analysis, expect_star=q.star, length_band_s=band)
+            return replace(self.settings.analysis, expect_star=False, length_band_s=self.settings.targets.followup_length_s)
+        band = self.settings.targets.length_for(q.kind, (q.target_s[0], q.target_s[1]))
+        return replace(self.settings.analysis, expect_star=q.star, length_band_s=band)
 
     def _listen(self, q: Question, purpose: str, title: str, reply: bool = False,
                 followup: bool = False) -> tuple[Capture | None, Any]:
@@ -360,19 +257,19 @@ class Interview:
                                + ("; press Enter when you are done" if self.enter and self.enter.enabled else ""),
                                highlight=False)
             view = LiveViewSettings(title=title, pace_band_wpm=settings.pace_band_wpm, dead_air_s=settings.dead_air_s,
-                                    end_silence_s=self.capture_settings.end_silence_s,
-                                    max_answer_s=self.capture_settings.max_answer_s,
+                                    end_silence_s=self.settings.capture.end_silence_s,
+                                    max_answer_s=self.settings.capture.max_answer_s,
                                     enter_ends=bool(self.enter and self.enter.enabled))
             live_view = (Live(get_renderable=lambda: render_live(live.stats(), view), console=self.console,
                               refresh_per_second=REFRESH_PER_SECOND, transient=True)
                          if self.show_live else nullcontext())
             with live_view:
-                cap = capture_answer(source, live, self.capture_settings, enter=enter, stop=self.stop.event, reply=reply)
+                cap = capture_answer(source, live, self.settings.capture, enter=enter, stop=self.stop.event, reply=reply)
         finally:
             self.stop.source = None
-        if cap.reason == INTERRUPTED:
-            self.stopped = "interrupted"
-        self.console.print(f"[dim]Answer over: {ENDED.get(cap.reason, cap.reason)} ({cap.duration_s:.1f} s recorded)[/]",
+        if cap.reason is EndReason.INTERRUPTED:
+            self.stopped = StopReason.INTERRUPTED
+        self.console.print(f"[dim]Answer over: {cap.reason.described} ({cap.duration_s:.1f} s recorded)[/]",
                            highlight=False)
         return cap, live
 
@@ -391,12 +288,12 @@ class Interview:
             fb = followup_feedback(analysis, probe[0])
         else:
             fb = answer_feedback(analysis, star_expected=q.star)
-        spoken = fb.text + (" " + self.lines.say("move_on", self.rng) if analysis.no_speech and probe is None else "")
+        spoken = fb.text + (" " + self._line("move_on") if analysis.no_speech and probe is None else "")
         ttf = None
-        if cap.reason not in (INTERRUPTED, DEVICE_LOST) and not self.stop.event.is_set():
+        if cap.reason not in (EndReason.INTERRUPTED, EndReason.DEVICE_LOST) and not self.stop.event.is_set():
             ttf = round(self.voice.start(spoken) - cap.ended_at, 3)
         data = replace(analysis, samples=None, time_to_feedback_s=ttf,
-                       capture=CaptureNote(str(cap.reason), cap.duration_s, finish_s, cap.error))
+                       capture=CaptureNote(cap.reason.value, cap.duration_s, finish_s, cap.error))
         analysis = None
         number = self._save(q, data, samples, fb.text, parent, probe)
         samples = None
@@ -405,7 +302,7 @@ class Interview:
         self.turns.append(turn)
         if ttf is not None:
             self.voice.wait()
-        if cap.reason == DEVICE_LOST:
+        if cap.reason is EndReason.DEVICE_LOST:
             raise DeviceError(cap.error or "the microphone went away; the answer so far was kept")
         return turn
 
@@ -415,8 +312,8 @@ class Interview:
             return None
         if self.session_id is None:
             model = getattr(self.transcriber, "name", "") or ""
-            self.session_id = self.store.start_session(kind=self.kind, bank=self.bank_label, model=model,
-                                                       settings=self.session_settings)
+            self.session_id = self.store.start_session(kind=self.settings.kind, bank=self.settings.bank_label, model=model,
+                                                       settings=dict(self.settings.session_settings))
         question = {"id": q.id, "category": q.category, "kind": q.kind, "text": q.text,
                     "star": bool(q.star and probe is None), "target_s": list(q.target_s)}
         if probe is not None:

@@ -4,16 +4,16 @@ capture -> voice activity -> transcription of each finished stretch of speech ->
 Stretches are cut in silences that voice activity has closed and transcribed as soon as they close
 (on a worker thread when live, inline when a file is analysed, with the same cuts either way), so
 when the answer ends only the last stretch is left to transcribe: the wait does not grow with the
-answer. This is the one module that makes a thread.
+answer. Live (`background=True`), it starts one thread per answer, the "transcriber" worker, which
+`finish()` ends; a file is analysed inline, with no thread. The product's threads are listed in
+live/background.py.
 """
 
 from __future__ import annotations
 
-import mmap
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -25,6 +25,8 @@ from voice_coach.core.heap import release_free_memory
 from voice_coach.core.interfaces import Transcriber
 from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.timed import SAMPLE_RATE, Span, Word
+from voice_coach.live.probe_memo import ProbeMemo
+from voice_coach.live.recording import Recording
 from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
 
 CUT_SILENCE_S = 0.5
@@ -54,99 +56,6 @@ def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bo
     if islands and end - start < 0.005 and start > islands[-1].end:
         return False
     return any(start < isl.end + margin_s and end > isl.start - margin_s for isl in islands)
-
-
-class Recording:
-    """The answer's audio as 16-bit PCM: half the memory of float32, ample for analysis (96 dB).
-
-    Samples go into fixed chunks of about 33 s, so appending never copies what is there and a slice
-    inside one chunk is a view: the worker reads a stretch while the microphone keeps appending.
-    Each chunk is its own anonymous memory map, so joining them at the end gives each one back to
-    the system as it is copied (a heap allocation would stay in the process): a 30-minute answer
-    never exists twice.
-    """
-
-    CHUNK = 1 << 19
-
-    def __init__(self) -> None:
-        self._chunks: list[np.ndarray] = []
-        self._joined: np.ndarray | None = None
-        self._lock = threading.Lock()
-        self.length = 0
-
-    def append(self, block: np.ndarray) -> None:
-        pcm = np.clip(np.round(block * 32767.0), -32768, 32767).astype(np.int16)
-        with self._lock:
-            if self._joined is not None:
-                raise RuntimeError("the recording was joined: capture is over")
-            done = 0
-            while done < len(pcm):
-                used = self.length % self.CHUNK
-                if used == 0:
-                    self._chunks.append(np.frombuffer(mmap.mmap(-1, 2 * self.CHUNK), dtype=np.int16))
-                take = min(self.CHUNK - used, len(pcm) - done)
-                self._chunks[-1][used : used + take] = pcm[done : done + take]
-                done += take
-                self.length += take
-
-    def int16(self, start: int = 0, end: int | None = None) -> np.ndarray:
-        with self._lock:
-            end = self.length if end is None else min(end, self.length)
-            start = max(0, start)
-            if end <= start:
-                return np.zeros(0, dtype=np.int16)
-            if self._joined is not None:
-                return self._joined[start:end]
-            first, last = start // self.CHUNK, (end - 1) // self.CHUNK
-            offset = first * self.CHUNK
-            if first == last:
-                return self._chunks[first][start - offset : end - offset]
-            pieces = self._chunks[first : last + 1]
-        return np.concatenate(pieces)[start - offset : end - offset]
-
-    def float32(self, start: int = 0, end: int | None = None) -> np.ndarray:
-        return self.int16(start, end).astype(np.float32) / 32768.0
-
-    def consolidate(self) -> None:
-        """Join the chunks into one array once capture is over, freeing each as it is copied (no second copy)."""
-        with self._lock:
-            if self._joined is not None:
-                return
-            joined = np.empty(self.length, dtype=np.int16)
-            chunks, self._chunks = self._chunks, []
-            for k in range(len(chunks)):
-                a = k * self.CHUNK
-                joined[a : min(a + self.CHUNK, self.length)] = chunks[k][: min(self.CHUNK, self.length - a)]
-                chunks[k] = joined[:0]  # this chunk is freed now, not after the loop
-            self._joined = joined
-
-
-class ProbeMemo:
-    """Whisper's second opinion per island, kept so the final analysis does not ask again what the worker asked."""
-
-    def __init__(self, transcriber: Transcriber, recording: Recording) -> None:
-        self._transcriber = transcriber
-        self._recording = recording
-        self._seen: list[tuple[Span, str]] = []
-        self._lock = threading.Lock()
-        self.settled_before_s: float | None = None
-        """Once the answer is over: islands before this time were judged while the candidate spoke.
-        One the worker never asked about (its edges moved a little in the final analysis) keeps its
-        acoustic verdict instead of costing a Whisper pass while the candidate waits."""
-
-    def __call__(self, span: Span) -> str:
-        with self._lock:
-            for seen, text in self._seen:
-                overlap = min(seen.end, span.end) - max(seen.start, span.start)
-                if overlap >= 0.5 * max(seen.duration, span.duration):
-                    return text
-            if self.settled_before_s is not None and span.end <= self.settled_before_s:
-                return ""
-        clip = self._recording.float32(int(span.start * SAMPLE_RATE), int(span.end * SAMPLE_RATE))
-        text = self._transcriber.probe(clip)
-        with self._lock:
-            self._seen.append((span, text))
-        return text
 
 
 @dataclass(frozen=True)
@@ -185,18 +94,16 @@ class LiveAnalyzer:
         vad: SileroVad | None = None,
         background: bool = True,
         model_name: str = "",
-        on_words: Callable[[list[Word]], None] | None = None,
         stretch_s: tuple[float, float, float] = (MIN_STRETCH_S, MAX_STRETCH_S, LONG_SILENCE_S),
     ) -> None:
         self.settings = settings
         self._min_stretch_s, self._max_stretch_s, self._long_silence_s = stretch_s
         """(shortest, longest, silence that closes any stretch) in seconds."""
         self.recording = Recording()
-        self.tracker = SpeechTracker(vad or SileroVad())
+        self._tracker = SpeechTracker(vad or SileroVad())
         self._transcriber = transcriber
         self._probe = ProbeMemo(transcriber, self.recording) if hasattr(transcriber, "probe") else None
         self._model_name = model_name
-        self._on_words = on_words
         self._words: list[Word] = []
         self._hesitations = 0
         self._lock = threading.Lock()
@@ -219,7 +126,7 @@ class LiveAnalyzer:
     # -- pushing audio -------------------------------------------------------------------------
     def insert(self, block: np.ndarray) -> None:
         self.recording.append(block)
-        self.tracker.insert(block)
+        self._tracker.insert(block)
         cut = self._cut_point()
         if cut is not None:
             self._dispatch(cut)
@@ -233,7 +140,7 @@ class LiveAnalyzer:
         already there; if speech goes on, only the audio after this point is left at the end.
         The worker has the spare time: it keeps up with real time several times over.
         """
-        t = self.tracker
+        t = self._tracker
         assert self._queue is not None
         if t.speaking or t.last_speech_frame is None or t.silence_s() < EARLY_SILENCE_S:
             return
@@ -247,7 +154,7 @@ class LiveAnalyzer:
         self._queue.put(("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE))))
 
     def _cut_point(self) -> int | None:
-        t = self.tracker
+        t = self._tracker
         if t.last_speech_frame is None:
             return None
         speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
@@ -266,13 +173,13 @@ class LiveAnalyzer:
     def _stretch_start(self) -> int:
         """Where the waiting stretch begins: just before its first speech, skipping the silence before it."""
         frame0 = self._next // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self.tracker.probs[frame0:]) >= SPEECH_ON)
+        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0:]) >= SPEECH_ON)
         first = frame0 + int(above[0]) if len(above) else frame0
         return max(self._next, first * FRAME_SAMPLES - int(LEAD_PAD_S * SAMPLE_RATE))
 
     def _deepest_gap(self) -> int:
         """The middle of the longest low-probability run in the second half of the waiting stretch."""
-        probs = np.asarray(self.tracker.probs)
+        probs = np.asarray(self._tracker.probs)
         lo = (self._stretch_start() // FRAME_SAMPLES) + len(probs[self._stretch_start() // FRAME_SAMPLES :]) // 2
         quiet = probs[lo:] < SPEECH_OFF
         best, best_len, run_start = len(probs) - 1, 0, None
@@ -322,13 +229,13 @@ class LiveAnalyzer:
         """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
         words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
                                                   prompt=prompt))
-        probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         pad = start % FRAME_SAMPLES
         islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
         return [w for w in words if _heard(w, islands, (start - pad) / SAMPLE_RATE)]
 
     def _speech_after(self, sample: int, end: int) -> bool:
-        probs = self.tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        probs = self._tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         return any(p >= SPEECH_ON for p in probs)
 
     def _transcribe_early(self, start: int, end: int) -> None:
@@ -367,8 +274,6 @@ class LiveAnalyzer:
         with self._lock:
             self._words.extend(words)
             self._hesitations += found
-        if self._on_words and words:
-            self._on_words(words)
 
     @staticmethod
     def _join_prompt(prompt: str | None, head: list[Word]) -> str | None:
@@ -378,14 +283,14 @@ class LiveAnalyzer:
     def _tail_start(self, after: int, end: int) -> int:
         """Just before the first speech after `after` (the early text's end), as a stretch starts."""
         frame0 = after // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self.tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
+        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
         first = (frame0 + int(above[0])) * FRAME_SAMPLES if len(above) else after
         return max(after, first - int(LEAD_PAD_S * SAMPLE_RATE))
 
     def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
         """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
         pad = start % FRAME_SAMPLES
-        probs = self.tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         chunk = self.recording.float32(start - pad, end)
         islands = speech_spans(chunk, probs) if probs else []
         shift = (start - pad) / SAMPLE_RATE
@@ -402,8 +307,23 @@ class LiveAnalyzer:
             self._queue.join()
 
     # -- reading -------------------------------------------------------------------------------
+    @property
+    def speech_started(self) -> bool:
+        """Whether voice activity has heard any speech yet."""
+        return self._tracker.first_speech_frame is not None
+
+    @property
+    def silence_s(self) -> float:
+        """Seconds since speech last stopped (since the start if nobody has spoken yet)."""
+        return self._tracker.silence_s()
+
+    def words(self) -> tuple[Word, ...]:
+        """The words transcribed so far."""
+        with self._lock:
+            return tuple(self._words)
+
     def stats(self) -> LiveStats:
-        t = self.tracker
+        t = self._tracker
         with self._lock:
             words = tuple(self._words)
             hesitations = self._hesitations
@@ -416,8 +336,8 @@ class LiveAnalyzer:
         return LiveStats(
             elapsed_s=self.recording.length / SAMPLE_RATE,
             speaking=t.speaking,
-            speech_started=t.first_speech_frame is not None,
-            silence_s=t.silence_s(),
+            speech_started=self.speech_started,
+            silence_s=self.silence_s,
             words=words,
             wpm=wpm,
             filler_count=hesitations + lexical,
@@ -426,7 +346,7 @@ class LiveAnalyzer:
 
     def finish(self, source: str = "") -> AnswerAnalysis:
         """Transcribe what is left, wait for the worker, and analyse the whole answer."""
-        t = self.tracker
+        t = self._tracker
         if t.last_speech_frame is not None and (t.last_speech_frame + 1) * FRAME_SAMPLES > self._next:
             self._dispatch(self.recording.length, final=True)
         if self._queue is not None and self._worker is not None:

@@ -5,6 +5,10 @@ speech, at `max_answer_s`, when nobody has spoken `no_answer_s` after the questi
 runs out (a recorded answer), on Ctrl-C, or when the microphone goes away. Every rule is judged on
 the audio's own clock (samples / 16 kHz), so a recording replayed fast ends where a live one would.
 Whatever was captured stays in the LiveAnalyzer, whatever the reason.
+
+The capture loop runs on the caller's thread. EnterKey starts one "enter-key" thread (a blocking
+read of the terminal cannot share the loop's thread) the first time it is armed; it lives until the
+command ends. Ctrl-C arrives as a signal on the main thread (StopRequest), not on a thread of its own.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -26,9 +31,37 @@ from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.core.interfaces import AudioSource
 from voice_coach.core.timed import SAMPLE_RATE
 
-ENTER, SILENCE, MAX_LENGTH, NO_ANSWER = "enter", "silence", "max_length", "no_answer"
-SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST = "source_ended", "interrupted", "device_lost", "repeat_request"
-END_REASONS = (ENTER, SILENCE, MAX_LENGTH, NO_ANSWER, SOURCE_ENDED, INTERRUPTED, DEVICE_LOST, REPEAT_REQUEST)
+if TYPE_CHECKING:
+    from voice_coach.live.analyzer import LiveAnalyzer
+
+
+class EndReason(str, Enum):
+    """Why an answer ended. The value is what the store and the JSON keep (`capture.end_reason`)."""
+
+    ENTER = "enter"
+    SILENCE = "silence"
+    MAX_LENGTH = "max_length"
+    NO_ANSWER = "no_answer"
+    SOURCE_ENDED = "source_ended"
+    INTERRUPTED = "interrupted"
+    DEVICE_LOST = "device_lost"
+    REPEAT_REQUEST = "repeat_request"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def described(self) -> str:
+        """The reason in words, as the session prints it ("silence after speech")."""
+        return _DESCRIBED[self]
+
+
+_DESCRIBED = {
+    EndReason.ENTER: "you pressed Enter", EndReason.SILENCE: "silence after speech",
+    EndReason.MAX_LENGTH: "maximum length reached", EndReason.NO_ANSWER: "no answer heard",
+    EndReason.SOURCE_ENDED: "end of the recording", EndReason.INTERRUPTED: "Ctrl-C",
+    EndReason.DEVICE_LOST: "the microphone went away", EndReason.REPEAT_REQUEST: "a request to repeat",
+}
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".aac", ".webm")
 _FOLLOWUP_STEM = re.compile(r"[-_. ]?follow[-_ ]?up$", re.IGNORECASE)
@@ -64,7 +97,7 @@ class CaptureSettings:
 class Capture:
     """How one capture ended. `ended_at` is time.monotonic() when the answer was judged over."""
 
-    reason: str
+    reason: EndReason
     ended_at: float
     duration_s: float
     error: str | None = None
@@ -80,64 +113,59 @@ def is_repeat_request(words: Sequence[str]) -> bool:
 
 
 def judge(elapsed_s: float, speech_started: bool, silence_s: float, settings: CaptureSettings,
-          reply_words: Sequence[str] | None = None) -> str | None:
+          reply_words: Sequence[str] | None = None) -> EndReason | None:
     """The end reason the audio so far gives, or None to keep listening (pure; the loop's rule book)."""
     if elapsed_s >= settings.max_answer_s:
-        return MAX_LENGTH
+        return EndReason.MAX_LENGTH
     if not speech_started:
-        return NO_ANSWER if elapsed_s >= settings.no_answer_s else None
+        return EndReason.NO_ANSWER if elapsed_s >= settings.no_answer_s else None
     if silence_s >= settings.end_silence_s:
-        return SILENCE
+        return EndReason.SILENCE
     if reply_words is not None and silence_s >= settings.reply_silence_s and is_repeat_request(reply_words):
-        return REPEAT_REQUEST
+        return EndReason.REPEAT_REQUEST
     return None
 
 
 def capture_answer(
     source: AudioSource,
-    live: Any,
+    live: LiveAnalyzer,
     settings: CaptureSettings = CaptureSettings(),
     *,
     enter: threading.Event | None = None,
     stop: threading.Event | None = None,
     reply: bool = False,
-    on_block: Callable[[], None] | None = None,
 ) -> Capture:
     """Feed `source` into `live` (a LiveAnalyzer) until the answer is over; the source is closed afterwards.
 
     `enter` set ends the answer at the next block; `stop` set (Ctrl-C) ends it as interrupted.
     `reply=True` listens for a request to repeat the question.
     """
-    tracker = live.tracker
     samples = 0
-    reason: str | None = None
+    reason: EndReason | None = None
     error: str | None = None
     try:
         for block in source.blocks():
             live.insert(block)
             samples += len(block)
-            if on_block:
-                on_block()
             if stop is not None and stop.is_set():
-                reason = INTERRUPTED
+                reason = EndReason.INTERRUPTED
             elif enter is not None and enter.is_set():
-                reason = ENTER
+                reason = EndReason.ENTER
             else:
-                words = [w.text for w in live.stats().words] if reply else None
-                reason = judge(samples / SAMPLE_RATE, tracker.first_speech_frame is not None, tracker.silence_s(),
-                               settings, words)
-            if reason:
+                words = [w.text for w in live.words()] if reply else None
+                reason = judge(samples / SAMPLE_RATE, live.speech_started, live.silence_s, settings, words)
+            if reason is not None:
                 break
         else:
-            reason = INTERRUPTED if stop is not None and stop.is_set() else SOURCE_ENDED
+            reason = EndReason.INTERRUPTED if stop is not None and stop.is_set() else EndReason.SOURCE_ENDED
     except KeyboardInterrupt:
-        reason = INTERRUPTED
+        reason = EndReason.INTERRUPTED
     except DeviceError as exc:
-        reason, error = DEVICE_LOST, str(exc)
+        reason, error = EndReason.DEVICE_LOST, str(exc)
     ended_at = time.monotonic()
     with contextlib.suppress(Exception):  # a vanished device may fail to close; the answer is what matters
         source.close()
-    return Capture(reason or SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
+    return Capture(reason or EndReason.SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
 
 
 # ---------------------------------------------------------------- keys and signals
@@ -223,17 +251,14 @@ class StopRequest:
 
 
 # ---------------------------------------------------------------- where answers come from
-PURPOSES = ("answer", "reply", "repeat", "followup")
-"""Why the interviewer is listening: the answer, a reply to the repeat offer, the answer after a
-repeat, or the answer to a follow-up probe."""
-
-
 class AnswerInputs(Protocol):
     """Gives a fresh AudioSource each time the interviewer listens, or None when there is nothing to hear."""
 
     description: str
 
-    def open(self, question_id: str, purpose: str) -> AudioSource | None: ...
+    def open(self, question_id: str, purpose: str) -> AudioSource | None:
+        """`purpose` says why the interviewer listens: "answer", "reply" (to the repeat offer),
+        "repeat" (the answer after the question was repeated) or "followup" (to a STAR probe)."""
 
 
 class MicrophoneInputs:

@@ -1,0 +1,59 @@
+"""The interviewer's voice: speaks through a Speaker and notes when each utterance's first sound starts.
+
+Starts one thread per utterance when the speaker can render and play ("interviewer-voice", a
+live.background.BackgroundCall).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from voice_coach.core.interfaces import Speaker
+from voice_coach.live.background import BackgroundCall
+
+
+class Voice:
+    """Speaks through a Speaker and notes the moment the first sound of each utterance starts.
+
+    A speaker with `render` and `play` (Pyttsx3Speaker) has the text synthesized on the calling
+    thread and played on an "interviewer-voice" thread (live/background.py), so the caller can save
+    and print while the candidate listens.
+    """
+
+    def __init__(self, speaker: Speaker, console: Any = None, echo: bool = False,
+                 stop: threading.Event | None = None) -> None:
+        self.speaker, self.console, self.echo, self.stop = speaker, console, echo, stop
+        self._playing: BackgroundCall[None] | None = None
+
+    def start(self, text: str) -> float:
+        """Begin saying `text`; returns time.monotonic() at its first sound (or print)."""
+        self.wait()
+        if self.echo and self.console is not None:
+            self.console.print(f"[bold cyan]Interviewer:[/] {text}", highlight=False)
+        render, play = getattr(self.speaker, "render", None), getattr(self.speaker, "play", None)
+        if not (callable(render) and callable(play)):
+            first = time.monotonic()
+            self.speaker.say(text)
+            return first
+        samples, rate = render(text)
+        first = time.monotonic()
+        self._playing = BackgroundCall("interviewer-voice", play, samples, rate)
+        return first
+
+    def wait(self) -> None:
+        """Until the utterance has played (or Ctrl-C was pressed); a speaker failure is raised here."""
+        playing = self._playing
+        while playing is not None and not playing.wait(0):
+            if self.stop is not None and self.stop.is_set():
+                return
+            playing.wait(0.05)
+        self._playing = None
+        if playing is not None:
+            playing.result()
+
+    def say(self, text: str) -> None:
+        self.start(text)
+        self.wait()
+
