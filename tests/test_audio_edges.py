@@ -15,12 +15,8 @@ from voice_coach.audio import devices as devices_mod
 from voice_coach.audio import microphone as microphone_mod
 from voice_coach.audio.devices import DeviceInfo, LevelMeter, judge_levels, parse_device
 from voice_coach.audio.file_source import ArraySource, FileSource
-from voice_coach.audio.phone_line import (
-    PHONE_RATE,
-    StreamResampler,
-    phone_line,
-    resample,
-)
+from voice_coach.audio.phone_line import PHONE_RATE, phone_line
+from voice_coach.audio.resample import StreamResampler, resample
 from voice_coach.audio.speaker import (
     Pyttsx3Speaker,
     RecordingSpeaker,

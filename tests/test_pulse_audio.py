@@ -15,7 +15,7 @@ import pytest
 import soundfile as sf
 from pulse_server import SINK, rescan_sounddevice, start_pulse_server
 
-from voice_coach.audio.phone_line import resample
+from voice_coach.audio.resample import resample
 from voice_coach.cli import main
 from voice_coach.core.errors import DeviceError
 from voice_coach.core.timed import SAMPLE_RATE

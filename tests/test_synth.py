@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.testing.synth import Filler, Speech, SynthError, build_answer, resample, speak, speech_power, write_wav
+from voice_coach.audio.resample import resample
+from voice_coach.testing.synth import Filler, Speech, SynthError, build_answer, speak, speech_power, write_wav
 from voice_coach.core.timed import SAMPLE_RATE
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")

@@ -71,7 +71,7 @@ class ArraySource(_PacedSource):
         if x.ndim == 2:
             x = x.mean(axis=1, dtype=np.float32)
         if sample_rate != SAMPLE_RATE:
-            from voice_coach.audio.phone_line import resample
+            from voice_coach.audio.resample import resample
 
             x = resample(x, sample_rate, SAMPLE_RATE)
         self.samples = np.ascontiguousarray(x, dtype=np.float32)

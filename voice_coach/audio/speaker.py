@@ -26,7 +26,7 @@ from voice_coach.audio.devices import (
     sounddevice,
 )
 from voice_coach.audio.phone_line import phone_line as render_phone_line
-from voice_coach.audio.phone_line import resample
+from voice_coach.audio.resample import resample
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 
 _ENGINE_LOCK = threading.Lock()

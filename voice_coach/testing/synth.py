@@ -21,6 +21,7 @@ from typing import Union
 
 import numpy as np
 
+from voice_coach.audio.resample import resample
 from voice_coach.core.errors import VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -190,39 +191,6 @@ def trim(x: np.ndarray, level: float = _TRIM_LEVEL) -> np.ndarray:
     if loud.size == 0:
         return x[:0].astype(np.float32)
     return x[loud[0] : loud[-1] + 1].astype(np.float32)
-
-
-def resample(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
-    """Band-limited resampling with a Kaiser-windowed sinc (no scipy needed)."""
-    if sr_in == sr_out or len(x) == 0:
-        return np.asarray(x, dtype=np.float32)
-    table, half, phases, step = _resample_kernel(sr_in, sr_out)
-    x = np.asarray(x, dtype=np.float64)
-    n_out = int(round(len(x) * sr_out / sr_in))
-    padded = np.concatenate([np.zeros(half + 1), x, np.zeros(half + 2)])
-    taps = np.arange(-half, half + 1)
-    out = np.empty(n_out)
-    for lo in range(0, n_out, 16384):
-        n = np.arange(lo, min(n_out, lo + 16384))
-        base = (n * step) // phases  # floor of the input position n * sr_in / sr_out
-        idx = base[:, None] + taps[None, :] + half + 1
-        out[lo : lo + len(n)] = np.einsum("ij,ij->i", padded[idx], table[n % phases])
-    return out.astype(np.float32)
-
-
-@functools.lru_cache(maxsize=8)
-def _resample_kernel(sr_in: int, sr_out: int, zero_crossings: int = 24) -> tuple[np.ndarray, int, int, int]:
-    """One windowed-sinc kernel per output phase; the phases repeat every sr_out/gcd samples."""
-    g = math.gcd(sr_in, sr_out)
-    phases, step = sr_out // g, sr_in // g
-    cutoff = 0.5 * min(1.0, sr_out / sr_in) * 0.94  # cycles per input sample
-    half = int(math.ceil(zero_crossings / (2 * cutoff)))
-    taps = np.arange(-half, half + 1)
-    frac = (np.arange(phases) * step % phases) / phases
-    t = taps[None, :] - frac[:, None]
-    window = np.i0(8.0 * np.sqrt(np.clip(1.0 - (t / (half + 1)) ** 2, 0.0, 1.0))) / np.i0(8.0)
-    table = 2 * cutoff * np.sinc(2 * cutoff * t) * window
-    return table, half, phases, step
 
 
 def _pink(n: int, rng: np.random.Generator) -> np.ndarray:
