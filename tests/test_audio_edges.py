@@ -17,13 +17,8 @@ from voice_coach.audio.devices import DeviceInfo, LevelMeter, judge_levels, pars
 from voice_coach.audio.file_source import ArraySource, FileSource
 from voice_coach.audio.phone_line import PHONE_RATE, phone_line
 from voice_coach.audio.resample import StreamResampler, resample
-from voice_coach.audio.speaker import (
-    Pyttsx3Speaker,
-    RecordingSpeaker,
-    SilentSpeaker,
-    resolve_voice,
-    synthesize,
-)
+from voice_coach.audio.speaker import Pyttsx3Speaker, RecordingSpeaker, SilentSpeaker
+from voice_coach.engines.tts import resolve_voice, synthesize
 from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -167,12 +162,12 @@ def test_synthesize_gives_speech_whose_length_follows_the_rate():
 
 
 def test_synthesize_falls_back_to_the_espeak_cli(monkeypatch):
-    from voice_coach.audio import speaker
+    from voice_coach.engines import tts
 
-    monkeypatch.setattr(speaker, "_synthesize_pyttsx3", lambda *a: "pyttsx3 broken")
+    monkeypatch.setattr(tts, "_synthesize_pyttsx3", lambda *a: "pyttsx3 broken")
     samples, rate = synthesize("Hello there", None, 170)
     assert rate == 22050 and len(samples) > 0.3 * rate
-    monkeypatch.setattr(speaker, "_synthesize_espeak", lambda *a: "espeak-ng is not installed")
+    monkeypatch.setattr(tts, "_synthesize_espeak", lambda *a: "espeak-ng is not installed")
     with pytest.raises(DeviceError, match="espeak-ng is not installed"):
         synthesize("Hello there", None, 170)
 

@@ -213,7 +213,7 @@ def test_daemon_killed_mid_recording_raises_after_keeping_the_audio(doomed_pulse
 
 @pytest.mark.slow
 def test_daemon_killed_mid_playback_raises(doomed_pulse):
-    from voice_coach.audio.speaker import play_samples
+    from voice_coach.audio.playback import play_samples
 
     threading.Timer(1.0, doomed_pulse.kill).start()
     started = time.monotonic()

@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ import numpy as np
 from voice_coach.audio.resample import resample
 from voice_coach.core.errors import VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
+from voice_coach.engines.espeak import EspeakError, espeak_wav
 
 NON_LEXICAL = ("um", "uh", "er", "erm", "hmm")
 """Hesitation sounds that are not words."""
@@ -40,7 +39,6 @@ _HESITATION_PHONEMES: Mapping[str, tuple[str, ...]] = {
     "erm": ("[[3:m]]",),
     "hmm": ("[[hm:]]",),
 }
-_ESPEAK_RATE = 22_050
 _TRIM_LEVEL = 1e-3
 """A sample louder than this (-60 dBFS) is sound; espeak's silence is exact zeros."""
 _BABBLE_TEXTS = (
@@ -159,23 +157,13 @@ def count_words(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- espeak-ng and signal helpers
-def _espeak_binary() -> str:
-    exe = shutil.which("espeak-ng")
-    if not exe:
-        raise SynthError("espeak-ng is not installed (apt-get install espeak-ng)")
-    return exe
-
-
 @functools.lru_cache(maxsize=4096)
 def _speak_cached(text: str, voice: str, rate_wpm: int, pitch: int) -> np.ndarray:
-    cmd = [_espeak_binary(), "-v", voice, "-s", str(int(rate_wpm)), "-p", str(int(pitch)), "--stdout", text]
-    proc = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
-    data = proc.stdout
-    pos = data.find(b"data")
-    if proc.returncode != 0 or pos < 0:
-        raise SynthError(f"espeak-ng failed for voice {voice!r}: {proc.stderr.decode(errors='replace').strip()}")
-    pcm = np.frombuffer(data[pos + 8 :], dtype="<i2", count=(len(data) - pos - 8) // 2)
-    out = trim(resample(pcm.astype(np.float32) / 32768.0, _ESPEAK_RATE, SAMPLE_RATE))
+    try:
+        pcm, rate = espeak_wav(text, voice, rate_wpm, pitch, timeout_s=60)
+    except EspeakError as exc:
+        raise SynthError(str(exc)) from None
+    out = trim(resample(pcm, rate, SAMPLE_RATE))
     out.setflags(write=False)
     return out
 
