@@ -25,7 +25,6 @@ from voice_coach.live.capture import (
     SILENCE,
     SOURCE_ENDED,
     CaptureSettings,
-    ClipInputs,
     FileInputs,
     StopRequest,
     capture_answer,
@@ -35,6 +34,7 @@ from voice_coach.live.capture import (
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.live.analyzer import LiveAnalyzer
+from voice_coach.testing.fakes import ClipInputs
 from voice_coach.testing.synth import Filler, SyntheticAnswer, build_answer, write_wav
 from voice_coach.core.timed import SAMPLE_RATE, Word
 

@@ -17,8 +17,9 @@ from voice_coach.audio.devices import DeviceInfo, LevelMeter, judge_levels, pars
 from voice_coach.audio.file_source import ArraySource, FileSource
 from voice_coach.audio.phone_line import PHONE_RATE, phone_line
 from voice_coach.audio.resample import StreamResampler, resample
-from voice_coach.audio.speaker import Pyttsx3Speaker, RecordingSpeaker, SilentSpeaker
+from voice_coach.audio.speaker import Pyttsx3Speaker, SilentSpeaker
 from voice_coach.engines.tts import resolve_voice, synthesize
+from voice_coach.testing.fakes import RecordingSpeaker
 from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from typing import TextIO
 
 import numpy as np
@@ -66,16 +65,3 @@ class SilentSpeaker:
 
     def say(self, text: str) -> None:
         print(f"{self.prefix}{text}", file=self.stream or sys.stdout, flush=True)
-
-
-class RecordingSpeaker:
-    """A fake for tests: keeps every line said; `delay_s` stands in for the time speaking takes."""
-
-    def __init__(self, delay_s: float = 0.0) -> None:
-        self.said: list[str] = []
-        self.delay_s = delay_s
-
-    def say(self, text: str) -> None:
-        self.said.append(text)
-        if self.delay_s:
-            time.sleep(self.delay_s)
