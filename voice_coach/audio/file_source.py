@@ -30,6 +30,9 @@ class _PacedSource(ABC):
         self.block_samples = max(1, round(block_s * SAMPLE_RATE))
         self._closed = threading.Event()
 
+    def start(self) -> None:
+        """Nothing to open: a recording starts at the first `blocks()` (kept for the AudioSource interface)."""
+
     @abstractmethod
     def _raw_blocks(self) -> Iterator[np.ndarray]:
         """The audio as 16 kHz float32 blocks, as fast as it can be read (pacing is added by `blocks`)."""

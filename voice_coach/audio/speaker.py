@@ -1,4 +1,8 @@
-"""The interviewer's voice (Speaker implementations): synthesized by engines/tts.py, played by audio/playback.py."""
+"""The interviewer's voice (Speaker implementations): synthesized by engines/tts.py, played by audio/playback.py.
+
+Every Speaker renders a line first and plays it second, so the session can synthesize on its own
+thread, note the moment the sound starts, and play on a worker while it saves and prints.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 from voice_coach.audio.devices import resolve_device
 from voice_coach.audio.phone_line import phone_line as render_phone_line
 from voice_coach.audio.playback import play_samples
+from voice_coach.core.timed import SAMPLE_RATE
 from voice_coach.engines.tts import resolve_voice, synthesize
 
 
@@ -27,7 +32,8 @@ class Pyttsx3Speaker:
         self.voice = resolve_voice(voice)
         self.rate_wpm = int(rate_wpm)
         self.phone_line = phone_line
-        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._playing: set[threading.Event] = set()
         self.last_audio: tuple[np.ndarray, int] | None = None
         """The samples and rate of the last utterance played (libespeak-ng varies slightly between calls)."""
 
@@ -39,29 +45,54 @@ class Pyttsx3Speaker:
         return samples, rate
 
     def play(self, samples: np.ndarray, sample_rate: int) -> None:
-        """Play ready-made audio on this speaker's device (blocking; `stop()` from another thread cuts it off)."""
+        """Play audio on this speaker's device; return once it has played or `stop()` cut it off.
+
+        Several plays may run at once (the demo plays its candidate through the interviewer's
+        speaker); `stop()` cuts off all of them.
+        """
         self.last_audio = (samples, sample_rate)
-        self._stop.clear()
-        play_samples(samples, sample_rate, self.device, stop=self._stop)
+        cut = threading.Event()
+        with self._lock:
+            self._playing.add(cut)
+        try:
+            play_samples(samples, sample_rate, self.device, stop=cut)
+        finally:
+            with self._lock:
+                self._playing.discard(cut)
 
     def stop(self) -> None:
-        """Cut off the utterance playing now (the candidate pressed Enter or Ctrl-C)."""
-        self._stop.set()
+        """Cut off what is playing now, within one 50 ms write (Enter or Ctrl-C); callable from any thread."""
+        with self._lock:
+            for cut in self._playing:
+                cut.set()
 
     def say(self, text: str) -> None:
+        """Render and play `text`; return once it has played."""
         self.play(*self.render(text))
-
-    @property
-    def last_duration_s(self) -> float:
-        return len(self.last_audio[0]) / self.last_audio[1] if self.last_audio else 0.0
 
 
 class SilentSpeaker:
-    """Prints what the interviewer would say (for --no-speech and machines without a speaker)."""
+    """Prints what the interviewer would say (for --no-speech and machines without a speaker).
+
+    The printed line is its sound: `render` prints it at once and returns no audio, so a session
+    that renders on its own thread shows the line at the moment a voice would start.
+    """
 
     def __init__(self, prefix: str = "", stream: TextIO | None = None) -> None:
         self.prefix = prefix
         self.stream = stream
 
-    def say(self, text: str) -> None:
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        """Print the line; there is nothing to play."""
         print(f"{self.prefix}{text}", file=self.stream or sys.stdout, flush=True)
+        return np.zeros(0, dtype=np.float32), SAMPLE_RATE
+
+    def play(self, samples: np.ndarray, sample_rate: int) -> None:
+        """Nothing to play on a silent speaker (audio handed to it is dropped)."""
+
+    def stop(self) -> None:
+        """Nothing is ever playing."""
+
+    def say(self, text: str) -> None:
+        """Print the line."""
+        self.play(*self.render(text))

@@ -6,26 +6,45 @@ simulated candidate.
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from voice_coach.core.interfaces import AudioSource
+from voice_coach.core.timed import SAMPLE_RATE
 
 
 class RecordingSpeaker:
-    """A fake for tests: keeps every line said; `delay_s` stands in for the time speaking takes."""
+    """A fake Speaker: keeps every line said; `delay_s` stands in for the time speaking takes.
+
+    `render` notes the line and returns `delay_s` of silence; `play` takes as long as the audio
+    lasts (or until `stop()`), without a device.
+    """
 
     def __init__(self, delay_s: float = 0.0) -> None:
         self.said: list[str] = []
         self.delay_s = delay_s
+        self.stops = 0
+        """How many times `stop()` was called."""
+        self._cut = threading.Event()
+
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        self.said.append(text)
+        return np.zeros(round(self.delay_s * SAMPLE_RATE), dtype=np.float32), SAMPLE_RATE
+
+    def play(self, samples: np.ndarray, sample_rate: int) -> None:
+        self._cut.clear()
+        if len(samples):
+            self._cut.wait(len(samples) / sample_rate)
+
+    def stop(self) -> None:
+        self.stops += 1
+        self._cut.set()
 
     def say(self, text: str) -> None:
-        self.said.append(text)
-        if self.delay_s:
-            time.sleep(self.delay_s)
+        self.play(*self.render(text))
 
 
 class ClipInputs:
