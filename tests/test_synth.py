@@ -186,3 +186,11 @@ def test_harness_gives_a_perfect_score_to_the_truth(clean):
                                               for f in clean.pieces if f.lookalike]})
     sc = score_file("sloppy", truth, sloppy)
     assert sc.filler_tp == 0 and sc.lookalike_fa == 1 and sc.nonlex_tp == 0
+
+
+def test_hesitations_are_the_products_own_non_lexical_fillers():
+    from voice_coach.analysis.lexical_fillers import NON_LEXICAL
+    from voice_coach.testing.synth import _HESITATION_PHONEMES
+
+    assert set(_HESITATION_PHONEMES) <= NON_LEXICAL  # every hesitation synth can say counts as one
+    assert [Filler(t).lexical for t in ("um", "Uh,", "hmm", "like", "you know")] == [False, False, False, True, True]

@@ -19,13 +19,13 @@ from typing import Union
 
 import numpy as np
 
+from voice_coach.analysis.lexical_fillers import is_non_lexical
 from voice_coach.audio.resample import resample
 from voice_coach.core.errors import VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
 from voice_coach.engines.espeak import EspeakError, espeak_wav
 
-NON_LEXICAL = ("um", "uh", "er", "erm", "hmm")
-"""Hesitation sounds that are not words."""
+# A filler is a hesitation (not a word) when the product's own list says so: analysis/lexical_fillers.NON_LEXICAL.
 LEXICAL = ("like", "you know", "i mean", "kind of", "sort of")
 """Real words used as fillers; the same words elsewhere are ordinary speech."""
 
@@ -64,7 +64,7 @@ class Filler:
 
     @property
     def lexical(self) -> bool:
-        return self.text.lower() not in NON_LEXICAL
+        return not is_non_lexical(self.text)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Piece:
 
     @property
     def lexical(self) -> bool:
-        return self.kind == "filler" and self.text.lower() not in NON_LEXICAL
+        return self.kind == "filler" and not is_non_lexical(self.text)
 
 
 @dataclass(frozen=True, eq=False)
