@@ -103,6 +103,19 @@ def test_resample_keeps_a_tone_and_the_duration(from_rate, to_rate):
     assert err.max() < 2e-3
 
 
+def test_resample_is_local_so_trimmed_ends_stay_put():
+    """An output sample depends only on the input within the kernel (about 2 ms), not on the whole signal."""
+    x = tone(440, 1.0, 22050)
+    y = x.copy()
+    y[-2205:] = 0.0  # change only the last 0.1 s
+    a, b = resample(x, 22050, 16000), resample(y, 22050, 16000)
+    assert len(a) == len(b) == 16000
+    np.testing.assert_array_equal(a[:16000 - 1600 - 64], b[:16000 - 1600 - 64])
+    assert resample(x, 22050, 22050) is not x and resample(np.zeros(0), 8000, 16000).dtype == np.float32
+    with pytest.raises(ValueError):
+        resample(x, 0, 16000)
+
+
 @pytest.mark.parametrize("from_rate", [44100, 48000, 22050])
 def test_stream_resampler_is_block_size_independent_and_accurate(from_rate):
     signal = tone(440, 2.0, from_rate).astype(np.float64)

@@ -1,4 +1,5 @@
-"""Every Speaker has the interface the session calls (render, play, stop, say), and stop() cuts the voice off.
+"""Every Speaker has the interface the session calls (render, play, stop, say), stop() cuts the voice off,
+and the one espeak-ng launcher behind the voices.
 
 Playback runs over a fake PortAudio output whose blocking writes take as long as the audio they
 hold, so the timing of a cut is checked without a sound server (test_pulse_audio.py does it for real).
@@ -129,3 +130,13 @@ def test_recording_speaker_plays_for_the_audio_length_unless_stopped():
     started = time.monotonic()
     fake.play(np.zeros(5 * SAMPLE_RATE, dtype=np.float32), SAMPLE_RATE)
     assert time.monotonic() - started < 1.0 and fake.stops == 1
+
+
+def test_espeak_wav_reads_the_text_from_stdin_and_names_a_bad_voice():
+    from voice_coach.engines.espeak import EspeakError, espeak_wav
+
+    samples, rate = espeak_wav("-v is not an option here", rate_wpm=200)
+    assert rate == 22050 and samples.dtype == np.float32 and len(samples) > 0.5 * rate
+    assert 0.01 < float(np.abs(samples).max()) <= 1.0
+    with pytest.raises(EspeakError, match="klingon-9"):
+        espeak_wav("Hello", voice="klingon-9")
