@@ -47,7 +47,7 @@ from corpus import RATES, VOICES
 from voice_coach.analysis.feedback import answer_feedback
 from voice_coach.live.capture import CaptureSettings, capture_answer
 from voice_coach.audio.file_source import ArraySource
-from voice_coach.audio.speaker import synthesize
+from voice_coach.engines.tts import synthesize
 from voice_coach.core.heap import map_large_blocks
 from voice_coach.live.analyzer import FILE_STRETCH_S, LiveAnalyzer, Recording
 from voice_coach.core.settings import AnalysisSettings

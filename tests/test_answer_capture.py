@@ -17,7 +17,6 @@ import pytest
 
 from voice_coach.live.capture import (
     CaptureSettings,
-    ClipInputs,
     EndReason,
     FileInputs,
     StopRequest,
@@ -28,6 +27,7 @@ from voice_coach.live.capture import (
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.live.analyzer import LiveAnalyzer
+from voice_coach.testing.fakes import ClipInputs
 from voice_coach.testing.synth import Filler, SyntheticAnswer, build_answer, write_wav
 from voice_coach.core.timed import SAMPLE_RATE, Word
 

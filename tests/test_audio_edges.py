@@ -15,19 +15,11 @@ from voice_coach.audio import devices as devices_mod
 from voice_coach.audio import microphone as microphone_mod
 from voice_coach.audio.devices import DeviceInfo, LevelMeter, judge_levels, parse_device
 from voice_coach.audio.file_source import ArraySource, FileSource
-from voice_coach.audio.phone_line import (
-    PHONE_RATE,
-    StreamResampler,
-    phone_line,
-    resample,
-)
-from voice_coach.audio.speaker import (
-    Pyttsx3Speaker,
-    RecordingSpeaker,
-    SilentSpeaker,
-    resolve_voice,
-    synthesize,
-)
+from voice_coach.audio.phone_line import PHONE_RATE, phone_line
+from voice_coach.audio.resample import StreamResampler, resample
+from voice_coach.audio.speaker import Pyttsx3Speaker, SilentSpeaker
+from voice_coach.engines.tts import resolve_voice, synthesize
+from voice_coach.testing.fakes import RecordingSpeaker
 from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -111,6 +103,19 @@ def test_resample_keeps_a_tone_and_the_duration(from_rate, to_rate):
     assert err.max() < 2e-3
 
 
+def test_resample_is_local_so_trimmed_ends_stay_put():
+    """An output sample depends only on the input within the kernel (about 2 ms), not on the whole signal."""
+    x = tone(440, 1.0, 22050)
+    y = x.copy()
+    y[-2205:] = 0.0  # change only the last 0.1 s
+    a, b = resample(x, 22050, 16000), resample(y, 22050, 16000)
+    assert len(a) == len(b) == 16000
+    np.testing.assert_array_equal(a[:16000 - 1600 - 64], b[:16000 - 1600 - 64])
+    assert resample(x, 22050, 22050) is not x and resample(np.zeros(0), 8000, 16000).dtype == np.float32
+    with pytest.raises(ValueError):
+        resample(x, 0, 16000)
+
+
 @pytest.mark.parametrize("from_rate", [44100, 48000, 22050])
 def test_stream_resampler_is_block_size_independent_and_accurate(from_rate):
     signal = tone(440, 2.0, from_rate).astype(np.float64)
@@ -171,12 +176,12 @@ def test_synthesize_gives_speech_whose_length_follows_the_rate():
 
 
 def test_synthesize_falls_back_to_the_espeak_cli(monkeypatch):
-    from voice_coach.audio import speaker
+    from voice_coach.engines import tts
 
-    monkeypatch.setattr(speaker, "_synthesize_pyttsx3", lambda *a: "pyttsx3 broken")
+    monkeypatch.setattr(tts, "_synthesize_pyttsx3", lambda *a: "pyttsx3 broken")
     samples, rate = synthesize("Hello there", None, 170)
     assert rate == 22050 and len(samples) > 0.3 * rate
-    monkeypatch.setattr(speaker, "_synthesize_espeak", lambda *a: "espeak-ng is not installed")
+    monkeypatch.setattr(tts, "_synthesize_espeak", lambda *a: "espeak-ng is not installed")
     with pytest.raises(DeviceError, match="espeak-ng is not installed"):
         synthesize("Hello there", None, 170)
 

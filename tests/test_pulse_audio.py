@@ -15,7 +15,7 @@ import pytest
 import soundfile as sf
 from pulse_server import SINK, rescan_sounddevice, start_pulse_server
 
-from voice_coach.audio.phone_line import resample
+from voice_coach.audio.resample import resample
 from voice_coach.cli import main
 from voice_coach.core.errors import DeviceError
 from voice_coach.core.timed import SAMPLE_RATE
@@ -141,6 +141,33 @@ def test_speaker_stop_cuts_an_utterance_off(use_pulse):
     assert 0.4 < time.monotonic() - started < 0.8
 
 
+@pytest.mark.slow
+def test_review_play_goes_through_the_speakers_playback_path(use_pulse, capsys, tmp_path):
+    from voice_coach.audio.microphone import SounddeviceMicrophone
+    from voice_coach.store import Store
+    from voice_coach.testing.synth import speak
+
+    voice = 0.8 * speak("Thanks for holding, I have found your order.", rate_wpm=170)
+    with Store.open(tmp_path / "home") as store:
+        sid = store.start_session(bank="default", model="tiny.en", settings={})
+        store.save_answer(sid, question={"id": "q1", "category": "general", "kind": "general", "star": False,
+                                         "text": "Tell me about yourself."},
+                          audio=voice, sample_rate=SAMPLE_RATE, analysis={}, feedback="Fine.")
+        store.finish_session(sid, complete=True)
+    recorder = Recorder(SounddeviceMicrophone())
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert main(["review", "last", "--home", str(tmp_path / "home"), "--play"]) == 0
+    played_for = time.monotonic() - started
+    time.sleep(0.3)
+    recording = recorder.stop()
+    assert recorder.error is None
+    assert "Playing answer 1" in capsys.readouterr().out
+    assert played_for == pytest.approx(len(voice) / SAMPLE_RATE, abs=0.6)
+    _, ncc = best_match(recording, voice)
+    assert ncc > 0.9
+
+
 def test_mic_check_reports_a_silent_sink(use_pulse, capsys):
     assert main(["mic-check", "--seconds", "1"]) == 1
     out = capsys.readouterr().out
@@ -213,7 +240,7 @@ def test_daemon_killed_mid_recording_raises_after_keeping_the_audio(doomed_pulse
 
 @pytest.mark.slow
 def test_daemon_killed_mid_playback_raises(doomed_pulse):
-    from voice_coach.audio.speaker import play_samples
+    from voice_coach.audio.playback import play_samples
 
     threading.Timer(1.0, doomed_pulse.kill).start()
     started = time.monotonic()

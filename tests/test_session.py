@@ -18,9 +18,9 @@ import pytest
 from rich.console import Console
 from test_answer_capture import ScriptTranscriber, speech
 
-from voice_coach.live.capture import CaptureSettings, ClipInputs
+from voice_coach.live.capture import CaptureSettings
 from voice_coach.audio.file_source import ArraySource
-from voice_coach.audio.speaker import RecordingSpeaker
+from voice_coach.testing.fakes import ClipInputs, RecordingSpeaker
 from voice_coach.interview.bank_loader import load_bank
 from voice_coach.core.errors import DeviceError, VoiceCoachError
 from voice_coach.interview.lines import load_lines

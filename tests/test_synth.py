@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.testing.synth import Filler, Speech, SynthError, build_answer, resample, speak, speech_power, write_wav
+from voice_coach.audio.resample import resample
+from voice_coach.testing.synth import Filler, Speech, SynthError, build_answer, speak, speech_power, write_wav
 from voice_coach.core.timed import SAMPLE_RATE
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
@@ -185,3 +186,11 @@ def test_harness_gives_a_perfect_score_to_the_truth(clean):
                                               for f in clean.pieces if f.lookalike]})
     sc = score_file("sloppy", truth, sloppy)
     assert sc.filler_tp == 0 and sc.lookalike_fa == 1 and sc.nonlex_tp == 0
+
+
+def test_hesitations_are_the_products_own_non_lexical_fillers():
+    from voice_coach.analysis.lexical_fillers import NON_LEXICAL
+    from voice_coach.testing.synth import _HESITATION_PHONEMES
+
+    assert set(_HESITATION_PHONEMES) <= NON_LEXICAL  # every hesitation synth can say counts as one
+    assert [Filler(t).lexical for t in ("um", "Uh,", "hmm", "like", "you know")] == [False, False, False, True, True]

@@ -102,12 +102,15 @@ def parse_device(value: int | str | None) -> int | str | None:
     return int(text) if text.isdigit() else text
 
 
-def resolve_device(device: int | str | None, kind: str) -> DeviceInfo:
-    """The device to open for `kind` ("input" or "output"), or a DeviceError saying why there is none."""
+def resolve_device(device: int | str | None, kind: str, hint: str | None = None) -> DeviceInfo:
+    """The device to open for `kind` ("input" or "output"), or a DeviceError saying why there is none.
+
+    `hint` ends the message (what to do next); by default the practice options for `kind`.
+    """
     if kind not in ("input", "output"):
         raise ValueError(kind)
     device = parse_device(device)
-    hint = INPUT_HINT if kind == "input" else OUTPUT_HINT
+    hint = hint or (INPUT_HINT if kind == "input" else OUTPUT_HINT)
     noun = "microphone (audio input device)" if kind == "input" else "audio output device"
     devices = list_devices()
     if isinstance(device, int):

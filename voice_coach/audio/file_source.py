@@ -30,6 +30,9 @@ class _PacedSource(ABC):
         self.block_samples = max(1, round(block_s * SAMPLE_RATE))
         self._closed = threading.Event()
 
+    def start(self) -> None:
+        """Nothing to open: a recording starts at the first `blocks()` (kept for the AudioSource interface)."""
+
     @abstractmethod
     def _raw_blocks(self) -> Iterator[np.ndarray]:
         """The audio as 16 kHz float32 blocks, as fast as it can be read (pacing is added by `blocks`)."""
@@ -71,7 +74,7 @@ class ArraySource(_PacedSource):
         if x.ndim == 2:
             x = x.mean(axis=1, dtype=np.float32)
         if sample_rate != SAMPLE_RATE:
-            from voice_coach.audio.phone_line import resample
+            from voice_coach.audio.resample import resample
 
             x = resample(x, sample_rate, SAMPLE_RATE)
         self.samples = np.ascontiguousarray(x, dtype=np.float32)

@@ -22,7 +22,7 @@ from voice_coach.audio.devices import (
     resolve_device,
     sounddevice,
 )
-from voice_coach.audio.phone_line import StreamResampler
+from voice_coach.audio.resample import StreamResampler
 from voice_coach.core.errors import DeviceError
 from voice_coach.core.timed import SAMPLE_RATE
 

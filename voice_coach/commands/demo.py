@@ -115,7 +115,7 @@ def build_inputs(realtime: bool, speaker: Any = None) -> Any:
     """The simulated candidate as AnswerInputs (synthesized now, about a second of work)."""
     import numpy as np
 
-    from voice_coach.live.capture import ClipInputs
+    from voice_coach.testing.fakes import ClipInputs
     from voice_coach.testing.synth import build_answer
     from voice_coach.core.timed import SAMPLE_RATE
 

@@ -6,6 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
                   ".srt": "srt", ".vtt": "vtt"}  # fmt: skip
@@ -41,22 +45,21 @@ def _format(args: argparse.Namespace) -> str | None:
     return fmt
 
 
-def play(samples: object, rate: int, on_start: Callable[[], None] | None = None) -> None:
-    """Play through the default output; DeviceError (one line) when there is none. `on_start` runs once it opened."""
+PLAY_HINT = "run `voice-coach devices` to see the outputs this machine has"
+
+
+def play(samples: np.ndarray, rate: int, on_start: Callable[[], None] | None = None) -> None:
+    """Play through the default output, as the interviewer's voice is played (audio/playback.py).
+
+    DeviceError (one line) when there is none; `on_start` runs once the output has opened.
+    """
+    from voice_coach.audio.playback import play_samples
     from voice_coach.core.errors import DeviceError
 
     try:
-        import sounddevice as sd
-    except OSError as exc:
-        raise DeviceError(f"cannot play audio: {exc}") from exc
-    try:
-        sd.check_output_settings(samplerate=rate, channels=1)
-        if on_start:
-            on_start()
-        sd.play(samples, rate)
-        sd.wait()
-    except (sd.PortAudioError, ValueError) as exc:
-        raise DeviceError(f"cannot play audio: no usable sound output ({exc})") from exc
+        play_samples(samples, rate, on_start=on_start, hint=PLAY_HINT)
+    except DeviceError as exc:
+        raise DeviceError(f"cannot play audio: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,1 +1,1 @@
-"""What loads a model: Whisper (faster-whisper) and Silero voice activity."""
+"""What loads a model: Whisper (faster-whisper), Silero voice activity, and speech synthesis (pyttsx3, espeak-ng)."""

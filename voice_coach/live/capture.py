@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -350,30 +350,3 @@ class FileInputs:
             return None
         self._current = FileSource(path, realtime=self.realtime, block_s=self.block_s).blocks()
         return _Continue(self._current)
-
-
-class ClipInputs:
-    """In-memory answers keyed by (question id, purpose): the demo's simulated candidate and the tests.
-
-    A key of just the purpose ("answer") serves every question; a value may be a list, used in turn.
-    """
-
-    def __init__(self, clips: Mapping[Any, Any], realtime: bool = True, block_s: float = 0.1,
-                 description: str = "simulated answers") -> None:
-        self._clips = {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in clips.items()}
-        self.realtime, self.block_s = realtime, block_s
-        self.description = description
-        self.opened: list[tuple[str, str]] = []
-
-    def open(self, question_id: str, purpose: str) -> AudioSource | None:
-        from voice_coach.audio.file_source import ArraySource
-
-        for key in ((question_id, purpose), purpose):
-            queue = self._clips.get(key)
-            if queue:
-                self.opened.append((question_id, purpose))
-                clip = queue.pop(0) if len(queue) > 1 else queue[0]
-                if callable(clip) and not isinstance(clip, np.ndarray):
-                    return clip()
-                return ArraySource(clip, realtime=self.realtime, block_s=self.block_s)
-        return None

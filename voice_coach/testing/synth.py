@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +19,13 @@ from typing import Union
 
 import numpy as np
 
+from voice_coach.analysis.lexical_fillers import is_non_lexical
+from voice_coach.audio.resample import resample
 from voice_coach.core.errors import VoiceCoachError
 from voice_coach.core.timed import SAMPLE_RATE
+from voice_coach.engines.espeak import EspeakError, espeak_wav
 
-NON_LEXICAL = ("um", "uh", "er", "erm", "hmm")
-"""Hesitation sounds that are not words."""
+# A filler is a hesitation (not a word) when the product's own list says so: analysis/lexical_fillers.NON_LEXICAL.
 LEXICAL = ("like", "you know", "i mean", "kind of", "sort of")
 """Real words used as fillers; the same words elsewhere are ordinary speech."""
 
@@ -39,7 +39,6 @@ _HESITATION_PHONEMES: Mapping[str, tuple[str, ...]] = {
     "erm": ("[[3:m]]",),
     "hmm": ("[[hm:]]",),
 }
-_ESPEAK_RATE = 22_050
 _TRIM_LEVEL = 1e-3
 """A sample louder than this (-60 dBFS) is sound; espeak's silence is exact zeros."""
 _BABBLE_TEXTS = (
@@ -65,7 +64,7 @@ class Filler:
 
     @property
     def lexical(self) -> bool:
-        return self.text.lower() not in NON_LEXICAL
+        return not is_non_lexical(self.text)
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ class Piece:
 
     @property
     def lexical(self) -> bool:
-        return self.kind == "filler" and self.text.lower() not in NON_LEXICAL
+        return self.kind == "filler" and not is_non_lexical(self.text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,23 +157,13 @@ def count_words(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- espeak-ng and signal helpers
-def _espeak_binary() -> str:
-    exe = shutil.which("espeak-ng")
-    if not exe:
-        raise SynthError("espeak-ng is not installed (apt-get install espeak-ng)")
-    return exe
-
-
 @functools.lru_cache(maxsize=4096)
 def _speak_cached(text: str, voice: str, rate_wpm: int, pitch: int) -> np.ndarray:
-    cmd = [_espeak_binary(), "-v", voice, "-s", str(int(rate_wpm)), "-p", str(int(pitch)), "--stdout", text]
-    proc = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
-    data = proc.stdout
-    pos = data.find(b"data")
-    if proc.returncode != 0 or pos < 0:
-        raise SynthError(f"espeak-ng failed for voice {voice!r}: {proc.stderr.decode(errors='replace').strip()}")
-    pcm = np.frombuffer(data[pos + 8 :], dtype="<i2", count=(len(data) - pos - 8) // 2)
-    out = trim(resample(pcm.astype(np.float32) / 32768.0, _ESPEAK_RATE, SAMPLE_RATE))
+    try:
+        pcm, rate = espeak_wav(text, voice, rate_wpm, pitch, timeout_s=60)
+    except EspeakError as exc:
+        raise SynthError(str(exc)) from None
+    out = trim(resample(pcm, rate, SAMPLE_RATE))
     out.setflags(write=False)
     return out
 
@@ -190,39 +179,6 @@ def trim(x: np.ndarray, level: float = _TRIM_LEVEL) -> np.ndarray:
     if loud.size == 0:
         return x[:0].astype(np.float32)
     return x[loud[0] : loud[-1] + 1].astype(np.float32)
-
-
-def resample(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
-    """Band-limited resampling with a Kaiser-windowed sinc (no scipy needed)."""
-    if sr_in == sr_out or len(x) == 0:
-        return np.asarray(x, dtype=np.float32)
-    table, half, phases, step = _resample_kernel(sr_in, sr_out)
-    x = np.asarray(x, dtype=np.float64)
-    n_out = int(round(len(x) * sr_out / sr_in))
-    padded = np.concatenate([np.zeros(half + 1), x, np.zeros(half + 2)])
-    taps = np.arange(-half, half + 1)
-    out = np.empty(n_out)
-    for lo in range(0, n_out, 16384):
-        n = np.arange(lo, min(n_out, lo + 16384))
-        base = (n * step) // phases  # floor of the input position n * sr_in / sr_out
-        idx = base[:, None] + taps[None, :] + half + 1
-        out[lo : lo + len(n)] = np.einsum("ij,ij->i", padded[idx], table[n % phases])
-    return out.astype(np.float32)
-
-
-@functools.lru_cache(maxsize=8)
-def _resample_kernel(sr_in: int, sr_out: int, zero_crossings: int = 24) -> tuple[np.ndarray, int, int, int]:
-    """One windowed-sinc kernel per output phase; the phases repeat every sr_out/gcd samples."""
-    g = math.gcd(sr_in, sr_out)
-    phases, step = sr_out // g, sr_in // g
-    cutoff = 0.5 * min(1.0, sr_out / sr_in) * 0.94  # cycles per input sample
-    half = int(math.ceil(zero_crossings / (2 * cutoff)))
-    taps = np.arange(-half, half + 1)
-    frac = (np.arange(phases) * step % phases) / phases
-    t = taps[None, :] - frac[:, None]
-    window = np.i0(8.0 * np.sqrt(np.clip(1.0 - (t / (half + 1)) ** 2, 0.0, 1.0))) / np.i0(8.0)
-    table = 2 * cutoff * np.sinc(2 * cutoff * t) * window
-    return table, half, phases, step
 
 
 def _pink(n: int, rng: np.random.Generator) -> np.ndarray:
