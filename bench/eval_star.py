@@ -1,6 +1,6 @@
 """Accuracy of the STAR analyzer on the labelled answer sets, against simple baselines.
 
-Usage: .venv/bin/python bench/eval_star.py [--set dev|test|both] [--errors RENDERING] [--asr]
+Usage: .venv/bin/python -m bench.eval_star [--set dev|test|both] [--errors RENDERING] [--asr]
 
 Each labelled answer is turned into timed words the way an ASR front end would hand them over:
 about 2.6 words per second inside a sentence, a short seeded gap between sentences, hesitations
@@ -23,15 +23,11 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from voice_coach.analysis.star import LABELS, StarSegment, analyze_star  # noqa: E402
-from voice_coach.core.timed import Word  # noqa: E402
+from bench.common import ROOT
+from voice_coach.analysis.star import LABELS, StarSegment, analyze_star
+from voice_coach.core.timed import Word
 
 try:
     import tomllib

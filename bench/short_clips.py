@@ -26,8 +26,8 @@ audible sample before the next word; short words espeak joins to a neighbour ("a
 span by letters. A clip's reference is the words whose middle lies inside it (a word cut in half
 may or may not be heard; every variant is scored the same way).
 
-  .venv/bin/python bench/short_clips.py --quick            # tiny.en, before and after, ~2 min
-  .venv/bin/python bench/short_clips.py                    # tiny.en and base, 3 clips per cell, ~25 min
+  .venv/bin/python -m bench.short_clips --quick            # tiny.en, before and after, ~2 min
+  .venv/bin/python -m bench.short_clips                    # tiny.en and base, 3 clips per cell, ~25 min
   options: --models tiny.en,base  --variants before,after  --per 3  --lengths 0.5,0.8,...
            --prompts yes,no  --jsonl PATH (raw rows; default bench/out/short_clips/)
            --table-from PATH (tables from raw rows, no decoding)
@@ -55,15 +55,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-from analyze_speed import OUT, long_answer, machine_line  # noqa: E402
-from scoring import word_errors  # noqa: E402
-
-from voice_coach.testing import synth  # noqa: E402
-from voice_coach.testing.synth import SyntheticAnswer  # noqa: E402
-from voice_coach.core.timed import SAMPLE_RATE, Word  # noqa: E402
+from bench.common import OUT, load_average, long_answer, machine_line
+from bench.scoring import word_errors
+from voice_coach.core.timed import SAMPLE_RATE, Word
+from voice_coach.testing import synth
+from voice_coach.testing.synth import SyntheticAnswer
 
 LENGTHS = (0.5, 0.8, 1.1, 2.0, 4.0, 8.0, 15.0, 20.0)
 QUICK_LENGTHS = (0.5, 0.8, 1.1, 2.0, 4.0, 8.0, 15.0)
@@ -637,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += run_model(model, clips, answers, wanted, sink, [p == "yes" for p in args.prompts.split(",")])
     print(f"raw rows: {jsonl}", file=sys.stderr)
     print("\n".join(tables(rows) + summary(rows)))
-    print("\n" + machine_line().split("; ", 1)[1] + " (at the end)")
+    print("\n" + load_average() + " (at the end)")
     return 0
 
 

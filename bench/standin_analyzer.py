@@ -2,7 +2,7 @@
 
 It is the "plain tiny.en" baseline of TARGETS.md (fillers from a word list, pauses from gaps between
 words, latency from the first word), used to check that the harness reproduces that column.
-Usage: .venv/bin/python bench/standin_analyzer.py --json FILE...
+Usage: .venv/bin/python -m bench.standin_analyzer --json FILE...  (bench/eval_analyzer.py runs it by path)
 """
 
 from __future__ import annotations
