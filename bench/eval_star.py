@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from bench.common import ROOT
+from bench.scoring import NON_LEXICAL
 from voice_coach.analysis.star import LABELS, StarSegment, analyze_star
 from voice_coach.core.timed import Word
 
@@ -36,7 +37,6 @@ except ModuleNotFoundError:  # Python 3.10
 
 DATA = ROOT / "tests" / "data"
 _CODE = {"S": "situation", "T": "task", "A": "action", "R": "result", "-": None}
-_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm"})
 WORDS_PER_S = 2.6
 
 
@@ -89,7 +89,7 @@ def render(answer: Answer, mode: str = "plain", seed: int = 0) -> Rendered:
         for tok in tokens:
             dur = 1.0 / WORDS_PER_S * rng.uniform(0.8, 1.2)
             bare = re.sub(r"[^a-z]", "", tok.lower())
-            words.append(Word(tok, round(t, 3), round(t + dur * 0.9, 3), filler=bare in _FILLERS))
+            words.append(Word(tok, round(t, 3), round(t + dur * 0.9, 3), filler=bare in NON_LEXICAL))
             labels.append(label)
             sent_index.append(k)
             t += dur
@@ -144,7 +144,7 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
     for seg in segments:
         for w in seg.words or ():
             bare = re.sub(r"[^a-z]", "", w.word.lower())
-            words.append(Word(w.word.strip(), w.start, w.end, w.probability, filler=bare in _FILLERS))
+            words.append(Word(w.word.strip(), w.start, w.end, w.probability, filler=bare in NON_LEXICAL))
     # each word's truth sentence: the span holding its midpoint, else the nearest span
     def nearest(mid: float) -> int:
         return min(range(len(spans)), key=lambda k: 0 if spans[k][0] <= mid < spans[k][1] else min(abs(mid - spans[k][0]), abs(mid - spans[k][1])))

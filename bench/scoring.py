@@ -6,7 +6,8 @@ and real clips:
    "wpm", "pauses": [[start, end], ...]}
 
 This is the benchmarks' one normalizer (`normalize`) and word aligner (`word_errors`, `word_diff`,
-`aligned_pairs`).
+`aligned_pairs`); the hesitation sounds it drops are the product's own list (`NON_LEXICAL`, from
+voice_coach.analysis.lexical_fillers), which every benchmark takes from here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-NON_LEXICAL = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "mhm", "umm", "uhh", "uhm", "ah", "eh", "err", "mmm"}
+from voice_coach.analysis.lexical_fillers import NON_LEXICAL
 
 __all__ = ["NON_LEXICAL", "FileScore", "aligned_pairs", "normalize", "reference_tokens", "score_file", "word_diff",
            "word_errors"]

@@ -12,7 +12,10 @@ import json
 import os
 import sys
 
-FILLER_WORDS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "umm", "uhh", "ah", "like"}
+from voice_coach.analysis.lexical_fillers import NON_LEXICAL
+
+FILLER_WORDS = NON_LEXICAL | {"like"}
+"""The product's hesitation sounds, and "like" wherever it stands (what a bare word list does)."""
 FILLER_PAIRS = {("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")}
 
 
