@@ -122,6 +122,8 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
     import numpy as np
     import soundfile as sf
 
+    from voice_coach.testing.synth import resample
+
     rng = random.Random(f"{answer.id}-asr-{seed}")
     pieces, spans = [], []
     t = rng.uniform(0.5, 1.5)
@@ -132,9 +134,8 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
             subprocess.run(["espeak-ng", "-s", "165", "-w", path, text], check=True, capture_output=True)
             audio, rate = sf.read(path, dtype="float32")
             loud = np.flatnonzero(np.abs(audio) > 1e-3)
-            audio = audio[loud[0] : loud[-1] + 1]
-            n_out = int(len(audio) * 16000 / rate)
-            audio = np.interp(np.linspace(0, len(audio) - 1, n_out), np.arange(len(audio)), audio).astype(np.float32)
+            audio = resample(audio[loud[0] : loud[-1] + 1], rate, 16000)
+            n_out = len(audio)
             spans.append((t, t + n_out / 16000, label))
             gap = rng.uniform(0.35, 0.9)
             pieces += [audio, np.zeros(int(gap * 16000), np.float32)]
