@@ -4,7 +4,7 @@ Fills a temporary store through the real `Store.save_answer` path (FLAC + fsync 
 per answer) with synthetic answers spread over two years, then times the queries in-process and
 the whole commands as a user runs them (a fresh Python process each time). Prints tables.
 
-    .venv/bin/python bench/bench_store.py [--answers 10000] [--per-session 5] [--keep DIR]
+    .venv/bin/python -m bench.bench_store [--answers 10000] [--per-session 5] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -21,12 +21,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 from rich.console import Console
 
+from bench.common import ROOT, machine_line
 from voice_coach.store import Store
 from voice_coach.testing.synthetic_store import synthetic_analysis
 from voice_coach.views.history_view import history_table
@@ -135,6 +132,7 @@ def main() -> None:
     ap.add_argument("--per-session", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="build the store here and keep it (reused if it exists)")
     args = ap.parse_args()
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp_name:
         tmp = Path(tmp_name)
         home = args.keep or tmp / "home"
@@ -145,8 +143,7 @@ def main() -> None:
         with Store.open(home, readonly=True) as s:
             sessions, answers = s.totals()
         size = sum(p.stat().st_size for p in home.iterdir() if p.is_file()) / 1e6
-        print(f"store: {sessions} sessions, {answers} answers, database {size:.1f} MB; "
-              f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")  # fmt: skip
+        print(f"store: {sessions} sessions, {answers} answers, database {size:.1f} MB")
         table("In-process (store opened each run)", in_process(home))
         table("Whole command, fresh process each run (target < 1000 ms)", cli(home, tmp))
 

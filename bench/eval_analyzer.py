@@ -4,9 +4,9 @@ Renders the scripts of bench/corpus.py to bench/out/corpus (cached), runs the an
 files per call, and prints each figure next to its target, a break-down by noise and voice, the bad
 inputs, and the real clips of shared/eval-real.
 
-  .venv/bin/python bench/eval_analyzer.py                    # the product's analyzer
-  .venv/bin/python bench/eval_analyzer.py --standin          # the plain tiny.en stand-in (baseline check)
-  .venv/bin/python bench/eval_analyzer.py --limit 5 --debug  # misses and false alarms per file, with times
+  .venv/bin/python -m bench.eval_analyzer                    # the product's analyzer
+  .venv/bin/python -m bench.eval_analyzer --standin          # the plain tiny.en stand-in (baseline check)
+  .venv/bin/python -m bench.eval_analyzer --limit 5 --debug  # misses and false alarms per file, with times
   options: --noise mixed|none|30|20|all, --json-out PATH, --cmd "ANALYZER ARGS", --skip-bad, --skip-real,
            --rescore bench/out/last_results_product.jsonl (score the last run's saved results again)
 """
@@ -23,16 +23,15 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-from bad_inputs import check_case, make_bad_inputs
-from corpus import NOISE_CHOICES, Render, crisper_vtt, parse_script, real_clips, render_plan
-from scoring import FileScore, normalize, reference_tokens, score_file, word_diff, word_errors
+from bench.bad_inputs import check_case, make_bad_inputs
+from bench.common import ROOT
+from bench.corpus import NOISE_CHOICES, Render, crisper_vtt, parse_script, real_clips, render_plan
+from bench.scoring import FileScore, normalize, reference_tokens, score_file, word_diff, word_errors
 
 TRUTH_VERSION = 1
 PRODUCT_CMD = [str(ROOT / ".venv/bin/python"), "-m", "voice_coach", "analyze", "--json"]
 STANDIN_CMD = [str(ROOT / ".venv/bin/python"), str(ROOT / "bench/standin_analyzer.py"), "--json"]
+"""By path, so that it runs from any folder: the stand-in imports nothing from bench."""
 JFK_TEXT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 

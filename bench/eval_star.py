@@ -1,6 +1,6 @@
 """Accuracy of the STAR analyzer on the labelled answer sets, against simple baselines.
 
-Usage: .venv/bin/python bench/eval_star.py [--set dev|test|both] [--errors RENDERING] [--asr]
+Usage: .venv/bin/python -m bench.eval_star [--set dev|test|both] [--errors RENDERING] [--asr]
 
 Each labelled answer is turned into timed words the way an ASR front end would hand them over:
 about 2.6 words per second inside a sentence, a short seeded gap between sentences, hesitations
@@ -23,15 +23,12 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from voice_coach.analysis.star import LABELS, StarSegment, analyze_star  # noqa: E402
-from voice_coach.core.timed import Word  # noqa: E402
+from bench.common import ROOT
+from bench.scoring import NON_LEXICAL
+from voice_coach.analysis.star import LABELS, StarSegment, analyze_star
+from voice_coach.core.timed import Word
 
 try:
     import tomllib
@@ -40,7 +37,6 @@ except ModuleNotFoundError:  # Python 3.10
 
 DATA = ROOT / "tests" / "data"
 _CODE = {"S": "situation", "T": "task", "A": "action", "R": "result", "-": None}
-_FILLERS = frozenset({"um", "uh", "er", "erm", "hmm", "mm"})
 WORDS_PER_S = 2.6
 
 
@@ -93,7 +89,7 @@ def render(answer: Answer, mode: str = "plain", seed: int = 0) -> Rendered:
         for tok in tokens:
             dur = 1.0 / WORDS_PER_S * rng.uniform(0.8, 1.2)
             bare = re.sub(r"[^a-z]", "", tok.lower())
-            words.append(Word(tok, round(t, 3), round(t + dur * 0.9, 3), filler=bare in _FILLERS))
+            words.append(Word(tok, round(t, 3), round(t + dur * 0.9, 3), filler=bare in NON_LEXICAL))
             labels.append(label)
             sent_index.append(k)
             t += dur
@@ -126,6 +122,8 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
     import numpy as np
     import soundfile as sf
 
+    from voice_coach.testing.synth import resample
+
     rng = random.Random(f"{answer.id}-asr-{seed}")
     pieces, spans = [], []
     t = rng.uniform(0.5, 1.5)
@@ -136,9 +134,8 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
             subprocess.run(["espeak-ng", "-s", "165", "-w", path, text], check=True, capture_output=True)
             audio, rate = sf.read(path, dtype="float32")
             loud = np.flatnonzero(np.abs(audio) > 1e-3)
-            audio = audio[loud[0] : loud[-1] + 1]
-            n_out = int(len(audio) * 16000 / rate)
-            audio = np.interp(np.linspace(0, len(audio) - 1, n_out), np.arange(len(audio)), audio).astype(np.float32)
+            audio = resample(audio[loud[0] : loud[-1] + 1], rate, 16000)
+            n_out = len(audio)
             spans.append((t, t + n_out / 16000, label))
             gap = rng.uniform(0.35, 0.9)
             pieces += [audio, np.zeros(int(gap * 16000), np.float32)]
@@ -148,7 +145,7 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
     for seg in segments:
         for w in seg.words or ():
             bare = re.sub(r"[^a-z]", "", w.word.lower())
-            words.append(Word(w.word.strip(), w.start, w.end, w.probability, filler=bare in _FILLERS))
+            words.append(Word(w.word.strip(), w.start, w.end, w.probability, filler=bare in NON_LEXICAL))
     # each word's truth sentence: the span holding its midpoint, else the nearest span
     def nearest(mid: float) -> int:
         return min(range(len(spans)), key=lambda k: 0 if spans[k][0] <= mid < spans[k][1] else min(abs(mid - spans[k][0]), abs(mid - spans[k][1])))

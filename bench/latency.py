@@ -13,8 +13,8 @@ the answer: the file path (LiveAnalyzer(background=False) with the file stretch 
 the whole recording only once it is over, then the same feedback steps. Its CPU share while
 listening is what it would need then: recording plus voice activity only.
 
-  .venv/bin/python bench/latency.py                       # tiny.en, 1/2/5 min, 5 runs each, both endings
-  .venv/bin/python bench/latency.py --model base
+  .venv/bin/python -m bench.latency                       # tiny.en, 1/2/5 min, 5 runs each, both endings
+  .venv/bin/python -m bench.latency --model base
   options: --lengths 60,120,300  --reps 5  --ends enter,silence  --no-after
            --realtime-tail S: feed all but the last S seconds fast, wait until the worker has
            transcribed them, then replay the last S seconds in real time (a shortcut, labelled in
@@ -28,22 +28,16 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Self
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-from analyze_speed import OUT, long_answer, machine_line, rss_kib
-from corpus import RATES, VOICES
-
+from bench.common import OUT, RssSampler, load_average, long_answer, machine_line
+from bench.corpus import RATES, VOICES
 from voice_coach.analysis.feedback import answer_feedback
 from voice_coach.live.capture import CaptureSettings, capture_answer
 from voice_coach.audio.file_source import ArraySource
@@ -62,6 +56,8 @@ BLOCK = int(0.1 * SAMPLE_RATE)
 CAPTURE = CaptureSettings(end_silence_s=6.0, max_answer_s=3600.0, no_answer_s=60.0)
 """The session's end-of-answer silence; the maximum length is lifted so a 5-minute answer is whole."""
 FEEDBACK_RATE_WPM = 170
+RSS_EVERY_S = 0.02
+"""The benchmark process's resident size is read this often (its peak is the table's)."""
 
 
 # ---------------------------------------------------------------- instruments
@@ -101,30 +97,6 @@ class TimedTranscriber:
 
     def probe(self, samples):
         return self._timed(self.inner.probe, samples, probe=True)
-
-
-class PeakRss:
-    """Largest resident size of this process seen every 20 ms between start() and stop()."""
-
-    def __init__(self) -> None:
-        self.peak_kib = 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while True:
-            self.peak_kib = max(self.peak_kib, rss_kib())
-            if self._done.wait(0.02):
-                return
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join()
-        self.peak_kib = max(self.peak_kib, rss_kib())
 
 
 class Replay:
@@ -211,7 +183,7 @@ def streamed(transcriber: TimedTranscriber, samples: np.ndarray, end: str, realt
         fast = max(0, len(samples) - int(realtime_tail * SAMPLE_RATE)) // BLOCK * BLOCK
     queue = live._queue  # the worker's job queue: the shortcut waits until it is empty
     replay = Replay(samples, enter, fast, drain=queue.join if queue is not None else None)
-    with PeakRss() as rss:
+    with RssSampler(RSS_EVERY_S) as rss:
         cap = capture_answer(replay, live, CAPTURE, enter=enter)
         cpu = time.process_time() - replay.cpu_started
         wall = cap.ended_at - replay.live_started
@@ -244,7 +216,7 @@ def after(transcriber: TimedTranscriber, recording: np.ndarray, settings: Analys
     del tracker, kept
     transcriber.reset()
     audio_s = len(recording) / SAMPLE_RATE
-    with PeakRss() as rss:
+    with RssSampler(RSS_EVERY_S) as rss:
         ended = time.monotonic()
         live = LiveAnalyzer(transcriber, settings, background=False, model_name=transcriber.name,
                             stretch_s=FILE_STRETCH_S)
@@ -371,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                                        f"(analysis {r.finish_s:.2f}, left {r.pending_s:.1f} s, Whisper after end "
                                        f"{r.finish_whisper_s:.2f} of which {r.finish_probes} probes {r.finish_probe_s:.2f}), RTF {r.rtf:.3f}, "
                                        f"CPU {r.cpu_share:.0%}, RSS {r.peak_rss_mb:.0f} MB" for r in done), flush=True)
-    print(f"\nmodel {model}; " + machine_line().split("; ", 1)[1] + "\n")
+    print(f"\nmodel {model}; {load_average()}\n")
     print("\n".join(table(runs)))
     print("\nTTF: answer judged over -> finish() -> feedback text -> feedback speech synthesized, ready to play. "
           "p95 by linear interpolation over the runs (with 5 runs it lies between the two slowest).")

@@ -5,10 +5,10 @@ silences, cached as bench/out/memory/recording_30min.wav with its truth. The ana
 fresh process, as a user would run it; its RSS is sampled from /proc every 0.25 s and its peak
 taken from os.wait4. The output is checked against the truth: duration, words, pauses.
 
-  .venv/bin/python bench/memory_30min.py              # the CLI in a fresh process
-  .venv/bin/python bench/memory_30min.py --profile    # in-process: RSS against audio position,
+  .venv/bin/python -m bench.memory_30min              # the CLI in a fresh process
+  .venv/bin/python -m bench.memory_30min --profile    # in-process: RSS against audio position,
                                                       # and the largest Python allocations (tracemalloc)
-  .venv/bin/python bench/memory_30min.py --session    # a whole practice session with it as the answer
+  .venv/bin/python -m bench.memory_30min --session    # a whole practice session with it as the answer
   options: --minutes 30  --model base
 """
 
@@ -18,17 +18,12 @@ import argparse
 import itertools
 import json
 import os
-import sys
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-from analyze_speed import CLI, OUT, long_answer, machine_line, rss_kib, run_child
-from corpus import RATES, VOICES
-
+from bench.common import CLI, OUT, ROOT, RssSampler, long_answer, machine_line, rss_kib, run_child
+from bench.corpus import RATES, VOICES
 from voice_coach.core.timed import SAMPLE_RATE
 
 TARGET_MB = 400
@@ -108,26 +103,25 @@ def profile(wav: Path, model: str | None) -> None:
     tracemalloc.start(6)
     best: list = [0, None]
     done = threading.Event()
-    rss_peak = [rss_kib()]
 
     def watch() -> None:
         while not done.wait(0.05):
-            rss_peak[0] = max(rss_peak[0], rss_kib())
             current, _ = tracemalloc.get_traced_memory()
             if current > best[0] * 1.05:
                 best[:] = [current, tracemalloc.take_snapshot()]
 
     watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    started = time.perf_counter()
-    before = rss_kib()
-    result = live.finish(source=str(wav))
-    done.set()
-    watcher.join()
+    with RssSampler(0.05) as rss:
+        watcher.start()
+        started = time.perf_counter()
+        before = rss_kib()
+        result = live.finish(source=str(wav))
+        done.set()
+        watcher.join()
     _, peak_traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"\nfinish(): {time.perf_counter() - started:.0f} s; RSS before {before / 1024:.0f} MB, peak seen "
-          f"{rss_peak[0] / 1024:.0f} MB, after {rss_kib() / 1024:.0f} MB; Python-traced peak {peak_traced / 2**20:.0f} MB; "
+          f"{rss.peak_kib / 1024:.0f} MB, after {rss_kib() / 1024:.0f} MB; Python-traced peak {peak_traced / 2**20:.0f} MB; "
           f"{len(result.words)} words")
     if best[1] is not None:
         print(f"largest Python allocations near the traced peak ({best[0] / 2**20:.0f} MB), by call chain:")

@@ -4,16 +4,23 @@ Truth is a plain dict (written next to each rendered WAV) so the same code score
 and real clips:
   {"pieces": [{"kind", "text", "start", "end", "star", "lookalike"}], "first_speech_s", "last_speech_s",
    "wpm", "pauses": [[start, end], ...]}
+
+This is the benchmarks' one normalizer (`normalize`) and word aligner (`word_errors`, `word_diff`,
+`aligned_pairs`); the hesitation sounds it drops are the product's own list (`NON_LEXICAL`, from
+voice_coach.analysis.lexical_fillers), which every benchmark takes from here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-NON_LEXICAL = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "mhm", "umm", "uhh", "uhm", "ah", "eh", "err", "mmm"}
+from voice_coach.analysis.lexical_fillers import NON_LEXICAL
+
+__all__ = ["NON_LEXICAL", "FileScore", "aligned_pairs", "normalize", "reference_tokens", "score_file", "word_diff",
+           "word_errors"]
 FILLER_WIDEN_S = 0.3
 PAUSE_TOL_S = 0.25
 
@@ -49,8 +56,13 @@ def number_words(n: int) -> str:
     return str(n)
 
 
-def normalize(text: str) -> list[str]:
-    """Case, punctuation, numbers, contractions and spelling made comparable; hesitations dropped."""
+def normalize(text: str | Iterable[str]) -> list[str]:
+    """Case, punctuation, numbers, contractions and spelling made comparable; hesitations dropped.
+
+    `text` is a string or a sequence of words (joined by spaces).
+    """
+    if not isinstance(text, str):
+        text = " ".join(text)
     t = text.lower().replace("%", " percent").replace("’", "'")
     t = re.sub(r"(\d),(\d{3})", r"\1\2", t)
     t = re.sub(r"[-–—/]", " ", t)
@@ -102,8 +114,11 @@ def word_errors(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> tuple[in
     return prev[-1], n_ref
 
 
-def word_diff(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> list[tuple[str, str, str]]:
-    """The alignment behind `word_errors`, for reading: ("=", "S", "D", "I", or "-" for a dropped optional word)."""
+def _edit_path(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The minimal edit path behind `word_errors` as (op, ref index, hyp index), -1 where a side has no word.
+
+    op: "=" same word, "S" substituted, "D" deleted, "I" inserted, "-" an optional word dropped.
+    """
     n, m = len(ref), len(hyp)
     cost = [[0] * (m + 1) for _ in range(n + 1)]
     for j in range(1, m + 1):
@@ -113,20 +128,30 @@ def word_diff(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> list[tuple
         cost[i][0] = cost[i - 1][0] + dele
         for j in range(1, m + 1):
             cost[i][j] = min(cost[i - 1][j] + dele, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (hyp[j - 1] != word))
-    ops: list[tuple[str, str, str]] = []
+    ops: list[tuple[str, int, int]] = []
     i, j = n, m
     while i or j:
         word, optional = ref[i - 1] if i else ("", False)
         if i and j and cost[i][j] == cost[i - 1][j - 1] + (hyp[j - 1] != word):
-            ops.append(("=" if hyp[j - 1] == word else "S", word, hyp[j - 1]))
+            ops.append(("=" if hyp[j - 1] == word else "S", i - 1, j - 1))
             i, j = i - 1, j - 1
         elif i and cost[i][j] == cost[i - 1][j] + (0 if optional else 1):
-            ops.append(("-" if optional else "D", word, ""))
+            ops.append(("-" if optional else "D", i - 1, -1))
             i -= 1
         else:
-            ops.append(("I", "", hyp[j - 1]))
+            ops.append(("I", -1, j - 1))
             j -= 1
     return ops[::-1]
+
+
+def word_diff(ref: Sequence[tuple[str, bool]], hyp: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The alignment behind `word_errors`, for reading: (op, reference word, written word); op as in `_edit_path`."""
+    return [(op, ref[i][0] if i >= 0 else "", hyp[j] if j >= 0 else "") for op, i, j in _edit_path(ref, hyp)]
+
+
+def aligned_pairs(ref: Sequence[str], hyp: Sequence[str]) -> list[tuple[int, int]]:
+    """(ref index, hyp index) of the equal words on one minimal edit path (every reference word required)."""
+    return [(i, j) for op, i, j in _edit_path([(w, False) for w in ref], hyp) if op == "="]
 
 
 def max_matching(n_left: int, n_right: int, ok: Callable[[int, int], bool]) -> dict[int, int]:

@@ -26,8 +26,8 @@ audible sample before the next word; short words espeak joins to a neighbour ("a
 span by letters. A clip's reference is the words whose middle lies inside it (a word cut in half
 may or may not be heard; every variant is scored the same way).
 
-  .venv/bin/python bench/short_clips.py --quick            # tiny.en, before and after, ~2 min
-  .venv/bin/python bench/short_clips.py                    # tiny.en and base, 3 clips per cell, ~25 min
+  .venv/bin/python -m bench.short_clips --quick            # tiny.en, before and after, ~2 min
+  .venv/bin/python -m bench.short_clips                    # tiny.en and base, 3 clips per cell, ~25 min
   options: --models tiny.en,base  --variants before,after  --per 3  --lengths 0.5,0.8,...
            --prompts yes,no  --jsonl PATH (raw rows; default bench/out/short_clips/)
            --table-from PATH (tables from raw rows, no decoding)
@@ -55,15 +55,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-from analyze_speed import OUT, long_answer, machine_line  # noqa: E402
-from scoring import word_errors  # noqa: E402
-
-from voice_coach.testing import synth  # noqa: E402
-from voice_coach.testing.synth import SyntheticAnswer  # noqa: E402
-from voice_coach.core.timed import SAMPLE_RATE, Word  # noqa: E402
+from bench.common import OUT, load_average, long_answer, machine_line
+from bench.scoring import aligned_pairs, normalize, word_errors
+from voice_coach.core.timed import SAMPLE_RATE, Word
+from voice_coach.testing import synth
+from voice_coach.testing.synth import SyntheticAnswer
 
 LENGTHS = (0.5, 0.8, 1.1, 2.0, 4.0, 8.0, 15.0, 20.0)
 QUICK_LENGTHS = (0.5, 0.8, 1.1, 2.0, 4.0, 8.0, 15.0)
@@ -302,37 +298,6 @@ def build_answers(count: int, seconds: float) -> list[tuple[SyntheticAnswer, lis
     return out
 
 
-# ---------------------------------------------------------------- scoring
-_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-            "sixteen seventeen eighteen nineteen").split()
-_TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty", 9: "ninety"}
-_HESITATIONS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm", "ah"}
-
-
-def _number_words(n: int) -> list[str]:
-    if n < 20:
-        return [_NUMBERS[n]]
-    if n < 100:
-        return [_TENS[n // 10]] + ([_NUMBERS[n % 10]] if n % 10 else [])
-    return [str(n)]
-
-
-def normalize(words: Sequence[str]) -> list[str]:
-    """Lower case, no punctuation, digits spelled out (1-99), hesitation sounds dropped."""
-    out: list[str] = []
-    for w in words:
-        for part in re.split(r"[\s\-–—/]+", w.lower()):
-            part = re.sub(r"(?<=\d)(st|nd|rd|th)$", "", part)
-            part = re.sub(r"[^a-z0-9']", "", part).strip("'")
-            if not part or part in _HESITATIONS:
-                continue
-            if part.isdigit():
-                out += _number_words(int(part))
-            else:
-                out.append(part)
-    return out
-
-
 # ---------------------------------------------------------------- the two transcribers
 _ALL_T = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 _LEGACY = dict(tokens_per_s=None, short_temperatures=_ALL_T, short_prompt_words=10**6, max_words_per_s=None,
@@ -406,38 +371,13 @@ class _Counting:
         return getattr(self._inner, name)
 
 
-def _align(ref: Sequence[str], hyp: Sequence[str]) -> list[tuple[int, int]]:
-    """Index pairs of equal words on one minimal edit path."""
-    n, m = len(ref), len(hyp)
-    d = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        d[i][0] = i
-    for j in range(m + 1):
-        d[0][j] = j
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
-    pairs, i, j = [], n, m
-    while i > 0 and j > 0:
-        if ref[i - 1] == hyp[j - 1] and d[i][j] == d[i - 1][j - 1]:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif d[i][j] == d[i - 1][j - 1] + 1:
-            i, j = i - 1, j - 1
-        elif d[i][j] == d[i - 1][j] + 1:
-            i -= 1
-        else:
-            j -= 1
-    return pairs[::-1]
-
-
 def onset_errors(ref_words: Sequence[TruthWord], clip_start: float, hyp_words: Sequence[Word]) -> list[float]:
     """|start error| in seconds of every word written as spoken (one word per whitespace token on both sides)."""
-    ref = [(normalize([w.text]), w.start - clip_start) for w in ref_words]
-    hyp = [(normalize([w.text]), w.start) for w in hyp_words]
+    ref = [(normalize(w.text), w.start - clip_start) for w in ref_words]
+    hyp = [(normalize(w.text), w.start) for w in hyp_words]
     ref = [(t[0], s) for t, s in ref if len(t) == 1]
     hyp = [(t[0], s) for t, s in hyp if len(t) == 1]
-    return [abs(hyp[j][1] - ref[i][1]) for i, j in _align([r[0] for r in ref], [h[0] for h in hyp])]
+    return [abs(hyp[j][1] - ref[i][1]) for i, j in aligned_pairs([r[0] for r in ref], [h[0] for h in hyp])]
 
 
 @dataclass
@@ -637,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
             rows += run_model(model, clips, answers, wanted, sink, [p == "yes" for p in args.prompts.split(",")])
     print(f"raw rows: {jsonl}", file=sys.stderr)
     print("\n".join(tables(rows) + summary(rows)))
-    print("\n" + machine_line().split("; ", 1)[1] + " (at the end)")
+    print("\n" + load_average() + " (at the end)")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 It is the "plain tiny.en" baseline of TARGETS.md (fillers from a word list, pauses from gaps between
 words, latency from the first word), used to check that the harness reproduces that column.
-Usage: .venv/bin/python bench/standin_analyzer.py --json FILE...
+Usage: .venv/bin/python -m bench.standin_analyzer --json FILE...  (bench/eval_analyzer.py runs it by path)
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import json
 import os
 import sys
 
-FILLER_WORDS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "umm", "uhh", "ah", "like"}
+from voice_coach.analysis.lexical_fillers import NON_LEXICAL
+
+FILLER_WORDS = NON_LEXICAL | {"like"}
+"""The product's hesitation sounds, and "like" wherever it stands (what a bare word list does)."""
 FILLER_PAIRS = {("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")}
 
 

@@ -18,8 +18,8 @@ Wall time includes the fsyncs, so it depends on the disk. The FLAC files go to a
 under --dir (default: the system's temporary folder; put it on a real disk, not tmpfs, whose pages
 are memory too but are not counted in RSS).
 
-    .venv/bin/python bench/store_memory.py                              # the working tree's code
-    .venv/bin/python bench/store_memory.py --impl /tmp/old_audio_files.py  # another audio_files.py
+    .venv/bin/python -m bench.store_memory                              # the working tree's code
+    .venv/bin/python -m bench.store_memory --impl /tmp/old_audio_files.py  # another audio_files.py
     options: --minutes 1,5,30  --dtypes int16,float32  --dir DIR
 """
 
@@ -32,14 +32,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from bench.common import ROOT, RssSampler, machine_line, proc_status_kib
 
 SAMPLE_RATE = 16000
 SAMPLE_EVERY_S = 0.010
@@ -47,18 +45,6 @@ MB = 1024 * 1024
 
 
 # ---------------------------------------------------------------- the child: one case
-
-
-def status_kib(field: str) -> int:
-    """One "Vm..." field of /proc/self/status in KiB (0 when unreadable)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
 
 
 def reset_high_water_mark() -> bool:
@@ -69,32 +55,6 @@ def reset_high_water_mark() -> bool:
         return True
     except OSError:
         return False
-
-
-class RssSampler:
-    """Highest VmRSS seen by a thread polling every 10 ms, from `start()` to `stop()`."""
-
-    def __init__(self, every_s: float = SAMPLE_EVERY_S) -> None:
-        self.every_s = every_s
-        self.peak_kib = 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while True:
-            self.peak_kib = max(self.peak_kib, status_kib("VmRSS"))
-            if self._done.wait(self.every_s):
-                break
-
-    def start(self) -> None:
-        self.peak_kib = status_kib("VmRSS")
-        self._thread.start()
-
-    def stop(self) -> int:
-        self._done.set()
-        self._thread.join()
-        self.peak_kib = max(self.peak_kib, status_kib("VmRSS"))
-        return self.peak_kib
 
 
 def synthetic_audio(seconds: float, dtype: str, seed: int = 1):
@@ -132,15 +92,15 @@ def load_impl(path: str | None) -> ModuleType:
 def measure(write: Callable, folder: Path, audio) -> dict:
     """Run `write` once on `audio`: RSS increase (sampled and high-water), wall time, file size."""
     gc.collect()
-    base_kib = status_kib("VmRSS")
+    base_kib = proc_status_kib("VmRSS")
     hwm_ok = reset_high_water_mark()
-    sampler = RssSampler()
+    sampler = RssSampler(SAMPLE_EVERY_S)
     sampler.start()
     started = time.perf_counter()
     written = write(folder, "001.flac", audio, SAMPLE_RATE)
     wall_s = time.perf_counter() - started
     sampled_kib = sampler.stop()
-    hwm_kib = status_kib("VmHWM") if hwm_ok else 0
+    hwm_kib = proc_status_kib("VmHWM") if hwm_ok else 0
     return {"base_kib": base_kib, "sampled_kib": sampled_kib - base_kib,
             "hwm_kib": hwm_kib - base_kib if hwm_ok else None, "wall_s": wall_s,
             "flac_bytes": written.path.stat().st_size, "frames": written.frames}  # fmt: skip
@@ -164,7 +124,7 @@ def child(minutes: float, dtype: str, folder: Path, impl: str | None) -> None:
 def run_case(minutes: float, dtype: str, base_dir: str | None, impl: str | None) -> dict:
     """One case in a fresh child process, writing into its own temporary folder."""
     with tempfile.TemporaryDirectory(dir=base_dir, prefix="store-memory-") as tmp:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", f"{minutes:g}", dtype, tmp]
+        cmd = [sys.executable, "-m", "bench.store_memory", "--child", f"{minutes:g}", dtype, tmp]
         if impl:
             cmd += ["--impl", impl]
         out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -195,8 +155,6 @@ def main() -> None:
     if args.child:
         child(float(args.child[0]), args.child[1], Path(args.child[2]), args.impl)
         return
-
-    from analyze_speed import machine_line
 
     impl = args.impl or "voice_coach/store/audio_files.py (working tree)"
     print(machine_line())

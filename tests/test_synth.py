@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -159,10 +157,9 @@ def test_write_wav_round_trip(tmp_path, clean):
 
 # ---- the harness scores this truth: a perfect analyzer result must score perfectly
 def test_harness_gives_a_perfect_score_to_the_truth(clean):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     from dataclasses import asdict
 
-    from scoring import score_file
+    from bench.scoring import score_file
 
     truth = {"pieces": [asdict(p) for p in clean.pieces], "first_speech_s": clean.first_speech_s,
              "last_speech_s": clean.last_speech_s, "wpm": clean.wpm, "pauses": [list(p) for p in clean.pauses(1.0)]}
