@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voice_coach.testing.synth import resample, speak
+from voice_coach.audio.resample import resample
+from voice_coach.testing.synth import speak
 
 
 @dataclass(frozen=True)

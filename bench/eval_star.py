@@ -122,7 +122,7 @@ def render_asr(answer: Answer, model, seed: int = 0) -> Rendered:
     import numpy as np
     import soundfile as sf
 
-    from voice_coach.testing.synth import resample
+    from voice_coach.audio.resample import resample
 
     rng = random.Random(f"{answer.id}-asr-{seed}")
     pieces, spans = [], []

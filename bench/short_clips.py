@@ -57,6 +57,7 @@ import numpy as np
 
 from bench.common import OUT, load_average, long_answer, machine_line
 from bench.scoring import aligned_pairs, normalize, word_errors
+from voice_coach.audio.resample import resample
 from voice_coach.core.timed import SAMPLE_RATE, Word
 from voice_coach.testing import synth
 from voice_coach.testing.synth import SyntheticAnswer
@@ -153,7 +154,7 @@ def word_times(text: str, voice: str, rate_wpm: int, pitch: int) -> tuple[tuple[
     otherwise the onsets are scaled to synth's length (never seen so far, counted in the table).
     """
     pcm, events = _espeak_in_child(text, voice, rate_wpm, pitch)
-    x = synth.resample(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, 22050, SAMPLE_RATE)
+    x = resample(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, 22050, SAMPLE_RATE)
     loud = np.flatnonzero(np.abs(x) > synth._TRIM_LEVEL)
     piece = synth.speak(text, voice=voice, rate_wpm=rate_wpm, pitch=pitch)
     lead = int(loud[0]) if loud.size else 0
