@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voice_coach.analysis.session_figures import AnswerTotals
 from voice_coach.store import db
 from voice_coach.store.audio_files import read_answer_audio, write_answer_audio
 from voice_coach.store.errors import (
@@ -32,6 +31,7 @@ from voice_coach.store.paths import (
     make_private_dir,
     resolve_home,
 )
+from voice_coach.store.queries import ANSWER_SQL, SUMMARY_SQL, answer_record, readable_answers, summary_of
 from voice_coach.store.records import (
     METRIC_COLUMNS,
     AnswerRecord,
@@ -45,40 +45,6 @@ if TYPE_CHECKING:
     import numpy as np
 
     from voice_coach.analysis.answer import AnswerAnalysis
-
-_MAIN = "a.is_followup = 0"
-_SPEECH = "a.is_followup = 0 AND a.no_speech = 0"
-_STAR = "a.is_followup = 0 AND a.no_speech = 0 AND a.star_expected"
-_SUMMARY_SQL = f"""
-SELECT s.id, s.started_ts, s.finished_ts, s.complete, s.kind, s.bank, s.model,
-       count(CASE WHEN {_MAIN} THEN 1 END) AS answers,
-       count(CASE WHEN {_SPEECH} THEN 1 END) AS speech_answers,
-       coalesce(sum(CASE WHEN {_SPEECH} THEN a.word_count END), 0) AS words,
-       coalesce(sum(CASE WHEN {_SPEECH} THEN a.speaking_s END), 0.0) AS speaking_s,
-       coalesce(sum(CASE WHEN {_SPEECH} THEN a.filler_count END), 0) AS fillers,
-       coalesce(sum(CASE WHEN {_SPEECH} THEN a.dead_air_count END), 0) AS dead_air,
-       coalesce(sum(CASE WHEN {_SPEECH} THEN a.response_latency_s END), 0.0) AS latency_sum_s,
-       count(CASE WHEN {_STAR} THEN 1 END) AS star_answers,
-       coalesce(sum(CASE WHEN {_STAR} THEN a.star_complete END), 0.0) AS star_complete_sum,
-       count(CASE WHEN {_STAR} AND a.star_complete >= 1.0 THEN 1 END) AS complete_stories,
-       count(CASE WHEN a.is_followup THEN 1 END) AS followups,
-       coalesce(sum(CASE WHEN {_MAIN} THEN a.duration_s END), 0.0) AS duration_s,
-       group_concat(DISTINCT a.category) AS categories
-FROM sessions s JOIN answers a ON a.session_id = s.id
-"""
-"""Additive totals per session, summed exactly as analysis.session_figures.AnswerTotals.of counts one answer."""
-
-_ANSWER_SQL = """
-SELECT a.*, d.question_json, d.analysis_json, d.feedback
-FROM answers a JOIN answer_details d ON d.answer_id = a.id
-WHERE a.session_id = ?
-"""
-
-_ONE_ANSWER_SQL = """
-SELECT a.*, d.question_json, d.analysis_json, d.feedback
-FROM answers a LEFT JOIN answer_details d ON d.answer_id = a.id
-WHERE a.id = ?
-"""
 
 DAMAGED_HINT = "`voice-coach export` saves everything that can still be read"
 
@@ -99,16 +65,6 @@ def _reading(method: Any) -> Any:
             raise StoreError(f"cannot read {self.db_path}: {describe_sqlite_error(exc)}{hint}") from exc
 
     return wrapper
-
-
-def _summary(row: sqlite3.Row) -> SessionSummary:
-    cats = tuple(sorted(c for c in (row["categories"] or "").split(",") if c))
-    totals = AnswerTotals(**{name: row[name] for name in AnswerTotals.columns()})
-    return SessionSummary(
-        id=row["id"], started_ts=row["started_ts"], finished_ts=row["finished_ts"],
-        complete=None if row["complete"] is None else bool(row["complete"]),
-        kind=row["kind"], bank=row["bank"], model=row["model"], totals=totals, categories=cats,
-    )
 
 
 def _folders_of(home: Path, session_id: str) -> tuple[Path, Path]:
@@ -374,9 +330,9 @@ class Store:
         if category:
             where.append("a.category = ? COLLATE NOCASE")
             params.append(category)
-        sql = _SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "")
+        sql = SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "")
         sql += " GROUP BY s.id ORDER BY s.started_ts DESC, s.id DESC"
-        return [_summary(r) for r in self.conn.execute(sql, params)]
+        return [summary_of(r) for r in self.conn.execute(sql, params)]
 
     @_reading
     def categories(self) -> list[str]:
@@ -408,7 +364,7 @@ class Store:
 
     @_reading
     def summary(self, session_id: str) -> SessionSummary:
-        rows = [_summary(r) for r in self.conn.execute(_SUMMARY_SQL + " WHERE s.id = ? GROUP BY s.id", (session_id,))]
+        rows = [summary_of(r) for r in self.conn.execute(SUMMARY_SQL + " WHERE s.id = ? GROUP BY s.id", (session_id,))]
         if not rows:
             raise StoreError(f"session {session_id} has no saved answers")
         return rows[0]
@@ -424,8 +380,8 @@ class Store:
         export can save everything else.
         """
         if damaged is not None:
-            return self._readable_answers(session_id, damaged)
-        sql = _ANSWER_SQL
+            return readable_answers(self.conn, self.home, session_id, damaged)
+        sql = ANSWER_SQL
         params: list[Any] = [session_id]
         if number is not None:
             sql += " AND a.number = ?"
@@ -434,58 +390,7 @@ class Store:
         if number is not None and not rows:
             count = self.conn.execute("SELECT count(*) FROM answers WHERE session_id = ?", (session_id,)).fetchone()[0]
             raise StoreError(f"session {session_id} has no answer {number} (it has {count})")
-        return [self._record(session_id, r) for r in rows]
-
-    def _readable_answers(self, session_id: str, damaged: list[str]) -> list[AnswerRecord]:
-        """Every answer of the session that can be read, one row at a time; the others described in `damaged`."""
-        numbers = None
-        for sql in ("SELECT id, number FROM answers WHERE session_id = ? ORDER BY number",  # the index alone
-                    "SELECT id, number FROM answers NOT INDEXED WHERE session_id = ? ORDER BY number"):  # fmt: skip
-            try:
-                numbers = self.conn.execute(sql, (session_id,)).fetchall()
-                break
-            except sqlite3.Error as exc:
-                reason = describe_sqlite_error(exc)
-        if numbers is None:
-            damaged.append(f"the answers of session {session_id} ({reason})")
-            return []
-        out = []
-        for answer_id, number in numbers:
-            try:
-                row = self.conn.execute(_ONE_ANSWER_SQL, (answer_id,)).fetchone()
-                if row is None or row["analysis_json"] is None:
-                    raise StoreError(f"answer {number} of session {session_id} is damaged in the database "
-                                     "(its analysis is missing)")  # fmt: skip
-                out.append(self._record(session_id, row))
-            except sqlite3.Error as exc:
-                damaged.append(f"answer {number} of session {session_id} ({describe_sqlite_error(exc)})")
-            except StoreError as exc:
-                damaged.append(str(exc))
-        return out
-
-    def _record(self, session_id: str, r: sqlite3.Row) -> AnswerRecord:
-        import json
-
-        from voice_coach.analysis.answer import AnswerAnalysis
-
-        try:
-            question = json.loads(r["question_json"])
-            analysis = AnswerAnalysis.from_dict(json.loads(r["analysis_json"]))
-            if not isinstance(question, dict):
-                raise TypeError("the question is not an object")
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise StoreError(f"answer {r['number']} of session {session_id} is damaged in the database") from exc
-        try:
-            audio_path = answer_audio_path(self.home, session_id, r["audio_path"])
-        except StoreError as exc:
-            raise StoreError(f"answer {r['number']} of session {session_id}: {exc}") from None
-        return AnswerRecord(
-            session_id=session_id, number=r["number"], created_ts=r["created_ts"], question=question,
-            category=r["category"], star_expected=bool(r["star_expected"]), is_followup=bool(r["is_followup"]),
-            parent_number=r["parent_number"], audio_path=audio_path,
-            audio_sha256=r["audio_sha256"], audio_frames=r["audio_frames"], sample_rate=r["sample_rate"],
-            metrics={c: r[c] for c in METRIC_COLUMNS}, analysis=analysis, feedback=r["feedback"], model=r["model"],
-        )  # fmt: skip
+        return [answer_record(self.home, session_id, r) for r in rows]
 
     def read_audio(self, answer: AnswerRecord) -> tuple[np.ndarray, int]:
         """The answer's samples (float32) and rate; StoreError if the file is missing or damaged."""
