@@ -95,6 +95,17 @@ def test_history_one_line_per_session_newest_first(home, capsys):
     assert rows[0].rstrip().endswith("stopped") and rows[1].rstrip().endswith("done")
 
 
+def test_history_shows_each_start_time_and_the_data_folder(home, capsys):
+    import time
+
+    code, out, _ = run(capsys, "history", "--home", str(home))
+    assert code == 0
+    rows = [line for line in out.splitlines() if line[:4].isdigit()]
+    for row, day in zip(rows, range(len(PACES) - 1, -1, -1)):
+        assert time.strftime("%H:%M", time.localtime(T0 + day * DAY)) in row
+    assert out.rstrip().splitlines()[-1] == f"Data folder: {home}"
+
+
 def test_history_filters_and_json(home, capsys):
     code, out, _ = run(capsys, "history", "--home", str(home), "--json", "--since", "2026-09-23", "--until", "2026-09-24")
     rows = json.loads(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import itertools
+from pathlib import Path
 import random
 import struct
 import time
@@ -196,3 +197,46 @@ def test_canvas_text_and_lines_land_where_asked():
 def test_star_target_shows_percent():
     assert STAR.fmt(0.75) == "75%" and STAR.fmt(0.5, unit=False) == "50%"
     assert STAR.band_text() == "75-100%"
+
+
+# ---- history: start time, width, footer ---------------------------------------------------------
+
+
+def _evening(kinds: tuple[str, ...] = ("practice",) * 4) -> list[SessionSummary]:
+    """Four sessions of one evening (18:02, 18:20, 18:41, 19:05 local time), newest first as history lists them."""
+    day = time.mktime((2026, 12, 4, 0, 0, 0, 0, 0, -1))
+    starts = [day + 18 * 3600 + 2 * 60, day + 18 * 3600 + 20 * 60, day + 18 * 3600 + 41 * 60, day + 19 * 3600 + 5 * 60]
+    out = [replace(session(i, w, ts=ts), id=time.strftime("%Y-%m-%d-%H%M", time.localtime(ts)), kind=kind)
+           for i, (w, ts, kind) in enumerate(zip([182, 170, 151, 149], starts, kinds))]  # fmt: skip
+    return out[::-1]
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_history_rows_show_the_start_time_and_fit_the_terminal(width):
+    from voice_coach.views.history_view import history_footer, history_table
+
+    sessions = _evening()
+    text = render(history_table(sessions, width=width), width=width)
+    lines = text.rstrip("\n").splitlines()
+    assert len(lines) == 1 + len(sessions) and all(len(line) <= width for line in lines)
+    assert lines[0].split() == ["session", "started", "Qs", "wpm", "fillers/min", "dead", "air", "STAR", "status"]
+    for line, clock in zip(lines[1:], ["19:05", "18:41", "18:20", "18:02"]):
+        assert f"04 Dec {clock}" in line  # sessions of one evening told apart
+    assert "Fri 04 Dec 19:05" in lines[1]  # the weekday fits in 80 columns without a kind column
+    footer = render(history_footer(sessions, home=Path("/data/voice-coach"), width=width), width=width)
+    assert all(len(line) <= width for line in footer.splitlines())
+    assert footer.splitlines()[-1] == "Data folder: /data/voice-coach"
+    assert "4 sessions, 12 answers." in footer and "STAR 75-100%." in " ".join(footer.split())
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_history_with_kind_and_unfinished_still_one_line_per_session(width):
+    from voice_coach.views.history_view import history_table
+
+    sessions = _evening(("demo", "practice", "import", "practice"))
+    sessions[0] = replace(sessions[0], complete=None)
+    lines = render(history_table(sessions, width=width), width=width).rstrip("\n").splitlines()
+    assert len(lines) == 5 and all(len(line) <= width for line in lines)
+    assert lines[0].split()[2] == "kind" and lines[1].rstrip().endswith("unfinished")
+    assert ("Fri 04 Dec 19:05" in lines[1]) == (width == 100)  # at 80 the weekday and the date go (the id has it)
+    assert lines[1].split()[:2] == ["2026-12-04-1905", "Fri" if width == 100 else "19:05"]

@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
         filtered = any(x is not None for x in (args.since, args.until, args.category))
         console.print("No saved sessions match." if filtered else f"No saved sessions yet in {home}.")
         return 0
-    console.print(history_table(sessions), no_wrap=True, overflow="ignore", crop=False)
-    footer = history_footer(sessions)
+    console.print(history_table(sessions, width=console.width), no_wrap=True, overflow="ignore", crop=False)
+    footer = history_footer(sessions, home=home, width=console.width)
     if total > len(sessions):
         footer = f"Showing {len(sessions)} of {total} sessions. " + footer
     console.print(footer, style="dim", highlight=False)
