@@ -27,7 +27,7 @@ MUTED = "#555555"
 GRID = "#e4e4e4"
 AXIS = "#888888"
 
-PAD = 0.06
+PAD = 0.1
 """Share of the value span left free above and below the data, so no dot sits on the plot's edge."""
 X_INSET = 34
 """Pixels between the plot's sides and the first and last point, room for a centred label."""
@@ -49,10 +49,11 @@ def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     return ticks
 
 
-def value_range(target: Target, values: Sequence[float | None]) -> tuple[float, float, list[float]]:
-    """(bottom, top, ticks) of the value axis: the data and the band's finite edges, padded a little.
+def value_range(target: Target, values: Sequence[float | None]) -> tuple[float, float, list[float], float | None]:
+    """(bottom, top, ticks, floor) of the value axis: the data and the band's finite edges, padded a little.
 
-    A band without a floor reaches down to 0. Never below 0 for values that are not; a share's ticks stop at 100 %. The ends are not rounded
+    A band without a floor reaches down to 0. The axis leaves a little room under 0 and over 100 %
+    (for the dots), but no tick or band goes below 0 for values that cannot, nor above 100 % for a share. The ends are not rounded
     out to ticks (that could double the range); the round ticks are those inside.
     """
     have = [v for v in values if v is not None]
@@ -66,16 +67,20 @@ def value_range(target: Target, values: Sequence[float | None]) -> tuple[float, 
     if span < 1e-9:  # one value on a one-edged band: show a little on either side
         span = max(abs(hi) * 0.2, 0.01 if target.percent else 1.0)
         lo, hi = lo - span / 2, hi + span / 2
-    lo, hi = lo - span * PAD, hi + span * PAD
-    if min([*have, *edges]) >= 0:
-        lo = max(lo, 0.0)
+    floor = 0.0 if min([*have, *edges]) >= 0 else None
+    if floor is not None and lo - span * PAD < 0:
+        lo = -span * PAD  # room under a dot at 0, but no tick below 0
+    else:
+        lo -= span * PAD
+    hi += span * PAD
     top = min(hi, 1.0) if target.percent else hi  # a share's axis may run past 100 % (room for a dot), its ticks do not
+    bottom = max(lo, floor) if floor is not None else lo
     eps = (hi - lo) * 1e-6
     for count in (4, 6, 8):
-        ticks = [t for t in nice_ticks(lo, hi, count) if lo - eps <= t <= top + eps]
+        ticks = [t for t in nice_ticks(bottom, hi, count) if bottom - eps <= t <= top + eps]
         if len(ticks) >= 3:
             break
-    return lo, hi, ticks
+    return lo, hi, ticks, floor
 
 
 @dataclass(frozen=True)
@@ -114,14 +119,17 @@ class ChartLayout:
     """What the line joins: the values, or their rolling mean when there are too many points to read."""
     smooth_window: int = 1
     x_labels: tuple[XLabel, ...] = ()
+    floor: float | None = None
+    """The lowest value the metric can take (0 for counts and rates), where a band without a floor stops."""
 
     def y(self, value: float) -> float:
         frac = (value - self.y_min) / (self.y_max - self.y_min)
         return self.bottom - frac * (self.bottom - self.top)
 
     def band(self, target: Target) -> tuple[float, float] | None:
-        """Top and bottom pixel of the target band, clipped to the plot."""
-        lo = self.y_min if target.low is None else max(self.y_min, target.low)
+        """Top and bottom pixel of the target band, clipped to the plot (a band without a floor stops at 0)."""
+        bottom = self.y_min if self.floor is None else max(self.y_min, self.floor)
+        lo = bottom if target.low is None else max(self.y_min, target.low)
         hi = self.y_max if target.high is None else min(self.y_max, target.high)
         if hi <= lo:
             return None
@@ -139,14 +147,14 @@ def layout(target: Target, pts: Sequence[Point], width: int = 720, height: int =
            left: int = 56, right: int = 16, top: int = 28, bottom: int = 42, by: str = "session") -> ChartLayout:  # fmt: skip
     """Fit the points and the band into the plot (`bottom` leaves room for two lines of x labels)."""
     values = tuple(p.values.get(target.key) for p in pts)
-    y_min, y_max, ticks = value_range(target, values)
+    y_min, y_max, ticks, floor = value_range(target, values)
     x0, x1 = left + X_INSET, width - right - X_INSET
     n = len(pts)
     xs = tuple(x0 + (x1 - x0) * (i / (n - 1) if n > 1 else 0.5) for i in range(n))
     window = max(3, n // 25) if n > SMOOTH_ABOVE else 1
     return ChartLayout(width, height, left, width - right, top, height - bottom, y_min, y_max,
                        tuple(ticks), xs, values, rolling_mean(values, window), window,
-                       x_labels(pts, xs, by))  # fmt: skip
+                       x_labels(pts, xs, by), floor)  # fmt: skip
 
 
 def when_text(ts: float, by: str) -> tuple[str, str | None]:
