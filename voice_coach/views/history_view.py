@@ -35,9 +35,9 @@ def _status(s: SessionSummary) -> str:
     return "done" if s.complete else "stopped"
 
 
-LAYOUTS = (("%a %d %b %H:%M", 2), ("%d %b %H:%M", 2), ("%d %b %H:%M", 1), ("%H:%M", 1))
+LAYOUTS = (("%a %d %b %H:%M", 2), ("%d %b %H:%M", 2), ("%H:%M", 2), ("%H:%M", 1))
 """How a session's start reads ("Fri 04 Dec 18:20") and the gap between columns, widest first: each next
-one is used when the one before makes a line too wide (the last keeps only the time: the id holds the date)."""
+one is used when the one before makes a line too wide (the narrower keep only the time: the id holds the date)."""
 
 
 def history_table(sessions: Sequence[SessionSummary], pace_band: tuple[float, float] | None = None,
