@@ -95,6 +95,17 @@ def test_history_one_line_per_session_newest_first(home, capsys):
     assert rows[0].rstrip().endswith("stopped") and rows[1].rstrip().endswith("done")
 
 
+def test_history_shows_each_start_time_and_the_data_folder(home, capsys):
+    import time
+
+    code, out, _ = run(capsys, "history", "--home", str(home))
+    assert code == 0
+    rows = [line for line in out.splitlines() if line[:4].isdigit()]
+    for row, day in zip(rows, range(len(PACES) - 1, -1, -1)):
+        assert time.strftime("%H:%M", time.localtime(T0 + day * DAY)) in row
+    assert out.rstrip().splitlines()[-1] == f"Data folder: {home}"
+
+
 def test_history_filters_and_json(home, capsys):
     code, out, _ = run(capsys, "history", "--home", str(home), "--json", "--since", "2026-09-23", "--until", "2026-09-24")
     rows = json.loads(out)
@@ -177,10 +188,31 @@ def test_review_exports_md_html_json(home, tmp_path, capsys):
     assert doc["session"]["id"] == sid
 
 
+def test_review_subtitles_of_every_answer_one_file_each(home, tmp_path, capsys, monkeypatch):
+    sid = ids(home)[0]
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "review", sid, "--home", str(home), "--format", "srt")  # no --answer: every answer
+    assert code == 0 and err == ""
+    names = [f"{sid}-answer-{n}.srt" for n in (1, 2, 3)]
+    lines = out.strip().splitlines()
+    assert lines[0] == f"srt subtitles, one file per answer of session {sid}:"
+    assert [line.split()[1] for line in lines[1:]] == names and all("cues)" in line for line in lines[1:])
+    for n, name in enumerate(names, 1):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+        _, single, _ = run(capsys, "review", sid, "--home", str(home), "--format", "srt", "--answer", str(n))
+        assert (tmp_path / name).read_text() == single  # the same cues as that answer's own subtitles
+    code, out, err = run(capsys, "review", sid, "--home", str(home), "--out", str(tmp_path / "subs" / "talk.vtt"))
+    assert code == 2 and out == "" and "no such folder" in one_error_line(err)
+    (tmp_path / "subs").mkdir()
+    code, out, _ = run(capsys, "review", sid, "--home", str(home), "--out", str(tmp_path / "subs" / "talk.vtt"))
+    assert code == 0 and sorted(p.name for p in (tmp_path / "subs").iterdir()) == ["talk-1.vtt", "talk-2.vtt", "talk-3.vtt"]
+    assert all((tmp_path / "subs" / f"talk-{n}.vtt").read_text().startswith("WEBVTT\n") for n in (1, 2, 3))
+    code, out, _ = run(capsys, "review", sid, "--home", str(home), "--format", "vtt", "--out", str(tmp_path / "subs"))
+    assert code == 0 and (tmp_path / "subs" / f"{sid}-answer-2.vtt").exists()
+
+
 def test_review_subtitles(home, tmp_path, capsys):
     sid = ids(home)[0]
-    code, _, err = run(capsys, "review", sid, "--home", str(home), "--format", "srt")
-    assert code == 2 and "--answer N" in one_error_line(err)
     srt, vtt = tmp_path / "a.srt", tmp_path / "a.vtt"
     assert run(capsys, "review", sid, "--home", str(home), "--answer", "1", "--out", str(srt))[0] == 0
     assert run(capsys, "review", sid, "--home", str(home), "--answer", "1", "--out", str(vtt))[0] == 0

@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         console.print("No saved sessions match." if filtered else f"No saved sessions yet in {home}.")
         return 0
-    console.print(history_table(sessions), no_wrap=True, overflow="ignore", crop=False)
-    footer = history_footer(sessions)
+    console.print(history_table(sessions, width=console.width), no_wrap=True, overflow="ignore", crop=False)
+    footer = history_footer(sessions, home=home, width=console.width)
     if total > len(sessions):
         footer = f"Showing {len(sessions)} of {plural(total, 'session')}. " + footer
     console.print(footer, style="dim", highlight=False)

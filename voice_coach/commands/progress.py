@@ -58,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
         from voice_coach.views.charts_png import progress_png
 
         title = summary_sentence(pts, args.by).split(".")[0]
-        write_private(args.png, progress_png(targets, pts, title))
+        write_private(args.png, progress_png(targets, pts, title, by=args.by))
         console.print(f"Wrote {args.png}", highlight=False)
     return 0

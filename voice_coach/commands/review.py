@@ -29,8 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--answer", type=int, metavar="N", help="only answer N (1 is the first)")
     p.add_argument("--play", action="store_true", help="play the recorded audio (all answers, or answer N)")
     p.add_argument("--format", choices=("md", "html", "json", "srt", "vtt"),
-                   help="write the review in this format (srt/vtt: subtitles of one answer)")  # fmt: skip
-    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (format from its suffix unless --format)")
+                   help="write the review in this format (html: one page with every answer's recording; "
+                        "srt/vtt: subtitles, one file per answer unless --answer N)")  # fmt: skip
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="write to FILE (format from its suffix unless --format); srt/vtt of every answer: "
+                        "FILE-1.srt, FILE-2.srt, ... or, if FILE is a folder, SESSION-answer-N.srt in it")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -68,9 +71,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.text import Text
 
-    from voice_coach.store import Store, StoreError
+    from voice_coach.store import Store
     from voice_coach.store.cli_support import write_private
     from voice_coach.views.review_export import SUBTITLE_FORMATS, render_format
+    from voice_coach.views.review_files import recordings, write_subtitle_files
     from voice_coach.views.review_view import render_review
 
     fmt = _format(args)
@@ -78,13 +82,13 @@ def run(args: argparse.Namespace) -> int:
         session_id = store.resolve_session(args.session)
         summary = store.summary(session_id)
         answers = store.answers(session_id, args.answer)
-        if fmt in SUBTITLE_FORMATS and len(answers) != 1:
-            raise StoreError(f"{fmt} subtitles follow one answer's audio: add --answer N (session {session_id} has {len(answers)})")
         console = Console()
         if fmt is None:
             console.print(render_review(summary, answers))
+        elif fmt in SUBTITLE_FORMATS and args.answer is None:
+            write_subtitle_files(console, fmt, session_id, answers, args.out)
         else:
-            text = render_format(fmt, summary, answers)
+            text = render_format(fmt, summary, answers, recordings(answers) if fmt == "html" else None)
             if args.out is None:
                 sys.stdout.write(text)
             else:

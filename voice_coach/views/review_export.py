@@ -1,19 +1,22 @@
 """`review --format md|html|json|srt|vtt`: the same review as files other tools open.
 
-md and html carry everything the terminal shows; json carries the stored analysis as well;
+md and html carry everything the terminal shows (html also each answer's recording, embedded, with
+every word a button that plays from its time); json carries the stored analysis as well;
 srt and vtt are subtitles for one answer's audio (fillers marked, pauses as cue breaks).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from voice_coach.store.records import AnswerRecord, SessionSummary, plain
 from voice_coach.views.review_view import answer_heading, session_heading
-from voice_coach.views.targets import fmt_clock, fmt_date
+from voice_coach.views.targets import FILLERS, STAR, fmt_clock, fmt_date, fmt_duration, pace_target
 from voice_coach.views.transcript import (
     Block,
     Token,
@@ -62,53 +65,192 @@ def to_markdown(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str
     return "\n".join(out).rstrip() + "\n"
 
 
+@dataclass(frozen=True)
+class Recording:
+    """An answer's audio file for the html page: its bytes (embedded as a data: URI), or why there are none."""
+
+    data: bytes | None
+    mime: str = "audio/flac"
+    problem: str = ""
+
+
+STAR_CLASS = {"Situation": "s", "Task": "t", "Action": "a", "Result": "r"}
+
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
-h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ddd}
-blockquote{margin:0;padding:.3rem .8rem;border-left:4px solid #8aa;background:#f4f7f7}
-mark.filler{background:#ffd84d;padding:0 .15rem}span.pause{color:#07c}span.dead{color:#c00;font-weight:bold}
-p.block{margin:.4rem 0}span.star{display:inline-block;min-width:5.5rem;font-weight:bold;color:#906}
-span.at{color:#888;font-size:.85em;margin-right:.4rem}table{border-collapse:collapse}
-td{padding:.1rem .8rem .1rem 0;vertical-align:top}td:first-child{font-weight:bold}
+body{font-family:system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.55}
+h1{font-size:1.3rem;margin-bottom:.3rem}h2{font-size:1.1rem;margin:2.2rem 0 .6rem;border-bottom:1px solid #ddd}
+h3{font-size:1rem;margin:1rem 0 .3rem}p.session{margin:.2rem 0;color:#444}
+blockquote{margin:0 0 .6rem;padding:.3rem .8rem;border-left:4px solid #8aa;background:#f4f7f7}
+.key{font-size:.9em;color:#444;background:#fafafa;border:1px solid #eee;padding:.4rem .7rem;border-radius:4px}
+.cols{display:grid;grid-template-columns:minmax(0,1fr) 16rem;gap:1.6rem;align-items:start}
+@media (max-width:48rem){.cols{grid-template-columns:minmax(0,1fr)}}
+audio{width:100%;margin:.2rem 0 .5rem}p.nosound{color:#a40;font-size:.9em}
+.block{margin:.35rem 0;padding-left:.6rem;border-left:4px solid transparent}
+.star{display:inline-block;min-width:6.3rem;font-weight:bold}
+.star-s{border-color:#7b5ea7}.star-s .star,.chip.star-s{color:#7b5ea7}
+.star-t{border-color:#2a7ab0}.star-t .star,.chip.star-t{color:#2a7ab0}
+.star-a{border-color:#2e8b57}.star-a .star,.chip.star-a{color:#2e8b57}
+.star-r{border-color:#c05621}.star-r .star,.chip.star-r{color:#c05621}
+.chip{font-weight:bold}
+span.at{color:#888;font-size:.85em;margin-right:.4rem;font-variant-numeric:tabular-nums}
+.w{font:inherit;color:inherit;background:none;border:0;padding:0 .05rem;margin:0;border-radius:3px;cursor:pointer}
+span.w{cursor:auto}button.w:hover{background:#e8eef8}button.w:focus-visible{outline:2px solid #1f5fa8}
+.w.now,.w.now mark{background:#1f5fa8;color:#fff}
+mark.filler{background:#ffd84d;padding:0 .15rem;border-radius:2px}
+.w.hedge{text-decoration:underline wavy #b0409a;text-underline-offset:3px}
+.w.pause{color:#07c;font-size:.9em}.w.dead{color:#c00;font-weight:bold;font-size:.9em}
+aside.figures{background:#f6f8fa;border:1px solid #e3e7eb;border-radius:6px;padding:.5rem .8rem;font-size:.92em}
+aside.figures h3{margin-top:0}table{border-collapse:collapse}
+td{padding:.12rem .7rem .12rem 0;vertical-align:top}td:first-child{font-weight:bold;white-space:nowrap}
+aside.figures tr{display:block;margin:0 0 .4rem}aside.figures td{display:block;padding:0;white-space:normal}
+aside.figures td:first-child{font-size:.8em;text-transform:uppercase;letter-spacing:.04em;color:#556}
 """
 
+# Built once the page is parsed: per answer, the word index (start times), click to play from a word,
+# the word being spoken highlighted while the audio plays. Sets data-words / data-duration / data-now
+# on each answer and data-ready on <html>, so a test in a real browser can see that it ran.
+_SCRIPT = """
+(function () {
+  "use strict";
+  var total = 0;
+  document.querySelectorAll("section.answer").forEach(function (sec) {
+    var audio = sec.querySelector("audio");
+    var words = Array.prototype.slice.call(sec.querySelectorAll(".w[data-t]"));
+    var starts = words.map(function (w) { return parseFloat(w.getAttribute("data-t")); });
+    sec.setAttribute("data-words", String(words.length));
+    total += words.length;
+    if (!audio) { return; }
+    var current = -1, frame = 0;
+    function at(t) {  /* the last word that has started by time t (binary search) */
+      var lo = 0, hi = starts.length - 1, found = -1;
+      while (lo <= hi) {
+        var mid = (lo + hi) >> 1;
+        if (starts[mid] <= t + 0.02) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+      }
+      return found;
+    }
+    function show(i) {
+      if (i === current) { return; }
+      if (current >= 0) { words[current].classList.remove("now"); }
+      current = i;
+      if (i >= 0) { words[i].classList.add("now"); }
+      sec.setAttribute("data-now", i >= 0 ? String(i) : "");
+    }
+    function update() { show(at(audio.currentTime)); }
+    function tick() { update(); frame = audio.paused ? 0 : requestAnimationFrame(tick); }
+    function duration() { if (isFinite(audio.duration)) { sec.setAttribute("data-duration", audio.duration.toFixed(2)); } }
+    audio.addEventListener("play", function () {
+      document.querySelectorAll("audio").forEach(function (other) { if (other !== audio) { other.pause(); } });
+      if (!frame) { frame = requestAnimationFrame(tick); }
+    });
+    ["timeupdate", "seeked", "pause", "ended"].forEach(function (name) { audio.addEventListener(name, update); });
+    audio.addEventListener("loadedmetadata", duration);
+    if (audio.readyState >= 1) { duration(); }
+    words.forEach(function (w, i) {
+      w.addEventListener("click", function () {
+        audio.currentTime = starts[i];
+        show(i);
+        var playing = audio.play();
+        if (playing && playing.catch) { playing.catch(function () {}); }
+      });
+    });
+  });
+  document.documentElement.setAttribute("data-ready", String(total));
+})();
+"""
 
-def _html_token(t: Token) -> str:
+_CSP = "default-src 'none'; media-src data:; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+"""Nothing is fetched: the page's own style, script and embedded audio are all it may use."""
+
+
+def _html_token(t: Token, playable: bool) -> str:
+    """One word, filler or pause; with a recording, a button that plays from its start."""
     text = html.escape(t.text)
+    classes = ["w"]
     if t.kind == "filler":
-        return f'<mark class="filler">{text}</mark>'
-    if t.kind == "pause":
-        return f'<span class="{"dead" if t.dead_air else "pause"}">{text}</span>'
-    return text
+        text = f'<mark class="filler">{text}</mark>'
+    elif t.kind == "hedge":
+        classes.append("hedge")
+    elif t.kind == "pause":
+        classes.append("dead" if t.dead_air else "pause")
+    times = f'data-t="{t.start:.2f}" data-e="{t.end:.2f}"'
+    if not playable:
+        return f'<span class="{" ".join(classes)}" {times}>{text}</span>'
+    return f'<button type="button" class="{" ".join(classes)}" {times} title="play from {fmt_clock(t.start)}">{text}</button>'
 
 
-def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str:
-    """A self-contained page (inline CSS, no scripts, nothing fetched)."""
+def _key(any_hedge: bool) -> str:
+    parts = ["Click a word to play the answer from there; the word being spoken is highlighted.",
+             '<mark class="filler sample">filler</mark>']  # fmt: skip
+    if any_hedge:
+        parts.append('<span class="w hedge">hedge</span>')
+    parts += ['<span class="w pause">[1.2 s]</span> pause', '<span class="w dead">[3.4 s]</span> dead air',
+              "STAR parts: " + " ".join(f'<span class="chip star-{c}">{n}</span>' for n, c in STAR_CLASS.items())]  # fmt: skip
+    return '<p class="key">' + " · ".join(parts) + "</p>"
+
+
+def _session_line(summary: SessionSummary) -> str:
+    figures = [f"pace {pace_target().fmt(summary.wpm)}", f"fillers {FILLERS.fmt(summary.fillers_per_min)}",
+               f"dead air {summary.dead_air}", f"STAR {STAR.fmt(summary.star_complete)}",
+               f"answer time {fmt_duration(summary.duration_s)}"]  # fmt: skip
+    return "Session figures (follow-ups not counted): " + ", ".join(figures)
+
+
+def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord],
+            recordings: Mapping[int, Recording] | None = None) -> str:  # fmt: skip
+    """One self-contained page for the session: every answer with its audio (embedded), transcript and figures.
+
+    With `recordings` (answer number -> Recording) each answer gets a player and every word plays
+    from its time; without, the page is the same minus the players. Inline CSS and one small inline
+    script; a Content-Security-Policy forbids fetching anything.
+    """
     e = html.escape
-    body = [f"<h1>{e(session_heading(summary))}</h1>"]
+    recordings = recordings or {}
+    body = [f"<h1>{e(session_heading(summary))}</h1>", f'<p class="session">{e(_session_line(summary))}</p>']
+    sections = []
+    any_hedge = False
     for a in answers:
-        body.append(f"<h2>{e(answer_heading(a, summary.answers))}</h2>")
-        body.append(f"<blockquote>{e(a.question_text)}</blockquote>")
+        rec = recordings.get(a.number)
+        playable = rec is not None and rec.data is not None
+        out = [f'<section class="answer" id="answer-{a.number}" data-answer="{a.number}">',
+               f"<h2>{e(answer_heading(a, summary.answers))}</h2>", f"<blockquote>{e(a.question_text)}</blockquote>",
+               '<div class="cols"><div class="transcript">']  # fmt: skip
+        if playable:
+            assert rec is not None and rec.data is not None
+            uri = f"data:{rec.mime};base64,{base64.b64encode(rec.data).decode('ascii')}"
+            out.append(f'<audio controls preload="metadata" src="{uri}"></audio>')
+        elif rec is not None:
+            out.append(f'<p class="nosound">No audio: {e(rec.problem)}</p>')
         blocks = star_blocks(a.analysis, answer_tokens(a.analysis))
         for b in blocks:
-            label = f'<span class="star">{e(b.label)}</span>' if b.label else ""
-            words = " ".join(_html_token(t) for t in b.tokens)
-            body.append(f'<p class="block">{label}<span class="at">{fmt_clock(b.start)}</span>{words}</p>')
+            any_hedge = any_hedge or any(t.kind == "hedge" for t in b.tokens)
+            star = STAR_CLASS.get(b.label or "")
+            label = f'<span class="star">{e(b.label or "")}</span>'
+            words = " ".join(_html_token(t, playable) for t in b.tokens)
+            cls = f"block star-{star}" if star else "block"
+            out.append(f'<p class="{cls}">{label}<span class="at">{fmt_clock(b.start)}</span>{words}</p>')
         if not blocks:
-            body.append("<p><em>(no speech was heard)</em></p>")
-        rows = "".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td></tr>" for n, v in metric_lines(a.analysis))
-        body.append(f"<table>{rows}</table>")
+            out.append("<p><em>(no speech was heard)</em></p>")
         notes = coaching_lines(a.analysis)
         if a.feedback.strip() or notes:
-            body.append("<h3>Feedback</h3>")
+            out.append("<h3>Feedback</h3>")
             if a.feedback.strip():
-                body.append(f"<p>{e(a.feedback.strip())}</p>")
+                out.append(f"<p>{e(a.feedback.strip())}</p>")
             if notes:
-                body.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
+                out.append("<ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>")
+        out.append("</div>")
+        rows = "".join(f"<tr><td>{e(n)}</td><td>{e(v)}</td></tr>" for n, v in metric_lines(a.analysis))
+        out.append(f'<aside class="figures"><h3>Figures</h3><table>{rows}</table></aside></div>')
+        out.append("</section>")
+        sections.append("\n".join(out))
+    body.append(_key(any_hedge))
     title = e(f"voice-coach review {summary.id}")
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+        f"<style>{_CSS}</style></head><body>\n" + "\n".join(body + sections)
+        + f"\n<script>{_SCRIPT}</script>\n</body></html>\n"
     )
 
 
@@ -190,12 +332,13 @@ def _vtt_note(answer: AnswerRecord) -> str:
     return text.replace("-->", "->").replace("\n", " ")
 
 
-def render_format(fmt: str, summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str:
-    """The review in one of FORMATS; subtitles need exactly one answer."""
+def render_format(fmt: str, summary: SessionSummary, answers: Sequence[AnswerRecord],
+                  recordings: Mapping[int, Recording] | None = None) -> str:  # fmt: skip
+    """The review in one of FORMATS (html with the answers' `recordings` embedded); subtitles need exactly one answer."""
     if fmt == "md":
         return to_markdown(summary, answers)
     if fmt == "html":
-        return to_html(summary, answers)
+        return to_html(summary, answers, recordings)
     if fmt == "json":
         return to_json(summary, answers)
     if fmt in SUBTITLE_FORMATS:
