@@ -1,6 +1,11 @@
 """Accuracy of the STAR analyzer on the labelled answer sets, against simple baselines.
 
-Usage: .venv/bin/python -m bench.eval_star [--set dev|test|both] [--errors RENDERING] [--asr]
+Usage: .venv/bin/python -m bench.eval_star [--set dev|test|both] [--group each|behavioral|plan|general|all]
+       [--errors RENDERING] [--asr] [--baselines]
+
+The dev split is star_answers_dev.toml + star_answers_plan_dev.toml, the test split (held out, never
+tuned on) star_answers_test.toml + star_answers_plan_test.toml; each answer has a kind (behavioral,
+situational, habitual, general), and the table reports each group and all answers together.
 
 Each labelled answer is turned into timed words the way an ASR front end would hand them over:
 about 2.6 words per second inside a sentence, a short seeded gap between sentences, hesitations
@@ -45,6 +50,8 @@ class Answer:
     id: str
     sentences: tuple[tuple[str | None, str], ...]
     punctuated: bool
+    kind: str = "behavioral"
+    """behavioral (a story), situational ("what would you do if"), habitual ("how do you usually") or general."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,25 @@ def load(name: str) -> list[Answer]:
     with open(DATA / f"star_answers_{name}.toml", "rb") as fh:
         raw = tomllib.load(fh)
     return [
-        Answer(a["id"], tuple((_CODE[lab], text) for lab, text in a["sentences"]), a.get("punctuated", True))
+        Answer(a["id"], tuple((_CODE[lab], text) for lab, text in a["sentences"]), a.get("punctuated", True),
+               a.get("kind", "behavioral"))
         for a in raw["answers"]
     ]
+
+
+KINDS = {
+    "behavioral": ("behavioral",),
+    "plan": ("situational", "habitual"),
+    "general": ("general",),
+    "all": ("behavioral", "situational", "habitual", "general"),
+}
+"""Answer groups the table reports: stories, plans and habits (scored by the same scheme), general talk."""
+
+
+def load_group(split: str, group: str) -> list[Answer]:
+    """The answers of one group from the split's files: "dev" reads star_answers_dev and star_answers_plan_dev."""
+    answers = load(split) + load(f"plan_{split}")
+    return [a for a in answers if a.kind in KINDS[group]]
 
 
 def render(answer: Answer, mode: str = "plain", seed: int = 0) -> Rendered:
@@ -259,6 +282,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--errors", choices=("plain", "merged", "bare", "asr"), help="list the sentences labelled wrong in this rendering")
+    parser.add_argument("--group", choices=("each", *KINDS), default="each",
+                        help="which answers: behavioral stories, plan (situational and habitual), general talk, all, or each in turn")
+    parser.add_argument("--baselines", action="store_true", help="also score the all-action and says-nothing baselines")
     parser.add_argument("--asr", action="store_true", help="also speak the answers (espeak-ng) and transcribe them with the embedded tiny.en model (minutes)")
     args = parser.parse_args()
     model = None
@@ -270,22 +296,25 @@ def main() -> int:
         model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
         modes += ("asr",)
     names = ("dev", "test") if args.set == "both" else (args.set,)
-    header = f"{'set':5} {'system':11} {'rendering':9} {'sentence':>8} {'per-second':>10} {'gaps=none':>9} {'gaps=prev':>9} {'presence':>8}"
+    groups = ("behavioral", "plan", "general", "all") if args.group == "each" else (args.group,)
+    header = f"{'set':5} {'answers':10} {'system':11} {'rendering':9} {'sentence':>8} {'per-second':>10} {'gaps=none':>9} {'gaps=prev':>9} {'presence':>8}"
     print(header)
     print("-" * len(header))
     for name in names:
-        answers = load(name)
-        if args.errors:
-            print(f"errors on {name}:")
-            evaluate(answers, args.errors, errors=True, model=model)
-        for system, system_modes in (("all-action", ("plain",)), ("says-nothing", ("plain",)), ("star", modes)):
-            for mode in system_modes:
-                r = evaluate(answers, mode, system, model=model)
-                print(
-                    f"{name:5} {system:11} {mode:9} {r['sentence']:8.3f} {r['per_second']:10.3f} "
-                    f"{r['per_second_gaps_none']:9.3f} {r['per_second_gaps_prev']:9.3f} {r['presence']:8.3f}"
-                )
-        print(f"({name}: {len(answers)} answers, {sum(len(a.sentences) for a in answers)} sentences)")
+        for group in groups:
+            answers = load_group(name, group)
+            if args.errors:
+                print(f"errors on {name} / {group}:")
+                evaluate(answers, args.errors, errors=True, model=model)
+            systems = (("all-action", ("plain",)), ("says-nothing", ("plain",)), ("star", modes))
+            for system, system_modes in systems if args.baselines else systems[2:]:
+                for mode in system_modes:
+                    r = evaluate(answers, mode, system, model=model)
+                    print(
+                        f"{name:5} {group:10} {system:11} {mode:9} {r['sentence']:8.3f} {r['per_second']:10.3f} "
+                        f"{r['per_second_gaps_none']:9.3f} {r['per_second_gaps_prev']:9.3f} {r['presence']:8.3f}"
+                    )
+            print(f"({name} / {group}: {len(answers)} answers, {sum(len(a.sentences) for a in answers)} sentences)")
     return 0
 
 
