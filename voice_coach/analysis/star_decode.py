@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from voice_coach.analysis.star_lexicon import (
     cue_scores,
     narrates,
+    plan_marks,
     tells_story_in_present,
     tokens,
 )
@@ -49,6 +50,14 @@ is an example, not a STAR story: when fewer than MIN_STORY_SENTENCES sentences a
 at least GENERAL_TALK_SENTENCES others of TALK_WORDS words or more are not, none is labelled.
 A short reply (a follow-up giving just the result) keeps its one label."""
 
+PLAN_SHARE = 0.4
+MIN_PLAN_SENTENCES = 2
+"""An answer that does not tell a story but frames at least PLAN_SHARE of its sentences (and at least
+MIN_PLAN_SENTENCES) as steps it would take or usually takes, or as its aim, is a plan: a situational
+("what would you do if ...") or habitual ("how do you usually ...") answer. It is labelled by the
+same scheme as a story (scenario, aim, steps, expected outcome) with the plan cues, and its
+hypothetical and habitual frames no longer count as general talk."""
+
 _FORWARD = {0: 0.0, 1: -0.4, 2: -0.9, 3: -2.0}
 _BACKWARD = {-1: -1.4, -2: -1.8, -3: -2.2}
 _FROM_START = {"situation": 0.0, "task": -1.0, "action": -0.9, "result": -1.0}
@@ -77,16 +86,30 @@ def _position_prior(label: str | None, rel: float) -> float:
     return 0.0
 
 
+def plan_answer(texts: Sequence[str]) -> bool:
+    """Whether the answer lays out a plan or a habit rather than telling a story or giving opinions."""
+    n = len(texts)
+    if not n:
+        return False
+    present_story = tells_story_in_present(list(texts))
+    share = sum(narrates(t, present_story) for t in texts) / n
+    if share >= STORY_SHARE:
+        return False
+    marked = sum(plan_marks(t) for t in texts)
+    return marked >= MIN_PLAN_SENTENCES and marked / n >= PLAN_SHARE
+
+
 def emission_table(texts: Sequence[str]) -> list[dict[str | None, float]]:
     """Per sentence, the score of each state before the order is taken into account."""
     n = len(texts)
     table = []
     present_story = tells_story_in_present(list(texts))
     share = sum(narrates(t, present_story) for t in texts) / n if n else 0.0
-    general = GENERAL_WEIGHT * max(0.0, 1.0 - share / STORY_SHARE)
+    plan = plan_answer(texts)
+    general = 0.0 if plan else GENERAL_WEIGHT * max(0.0, 1.0 - share / STORY_SHARE)
     for i, text in enumerate(texts):
         rel = i / (n - 1) if n > 1 else 0.5
-        cues = cue_scores(text, present_story, share)
+        cues = cue_scores(text, present_story, share, plan)
         row = {lab: cues[lab] + BIAS[lab] + _position_prior(lab, rel) for lab in (*LABELS, None)}
         row[None] += general
         table.append(row)

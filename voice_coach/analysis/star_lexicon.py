@@ -346,26 +346,133 @@ CUES: tuple[Cue, ...] = tuple(
 )
 
 GENERIC_CUES: tuple[Cue, ...] = tuple(
-    # Present-tense opinions and hypotheticals. They count fully only where nothing is narrated in
-    # the past: inside a story, "I want" is more likely Whisper mishearing "I was".
+    # Present-tense opinions and general statements. They count fully only where nothing is narrated
+    # in the past: inside a story, "I want" is more likely Whisper mishearing "I was".
     _cues(
         None, 3.0,
         r"i'd (?:say|like to think)",
         r"you (?:deal|get|see|have|need|learn|want|can|know|just|try|should|always|never|really)",
         r"all the time",
         r"(?:customers|people|clients|callers|everyone|everybody|nobody|most people) (?:usually |always |often |really |just )?(?:can|can't|cannot|tend|like|likes|want|wants|need|needs|hate|hates|love|loves|know|knows|don't|do|get|gets|are|is)\b",
-        r"if (?:i|you|we|they|he|she|someone|somebody|a customer|people|it) (?:\w+ ){0,2}?(?:is|are|am|do|does|don't|doesn't|can|can't|need|needs|want|wants|get|gets|have|has|push|ask|asks|call|calls)\b",
         r"i (?:think|believe|feel|guess) (?:that )?(?:you|the key|it's|it works|it helps|it matters|customers|people|a good|good|great|the most|my biggest|staying|being|listening|having|it is|this|every)",
         r"(?:you|one) (?:have|has|need|needs|should|can't|cannot) to",
         r"it's (?:really )?(?:important|about|all about|key|essential)",
-        r"i can (?!t\b)\w+",
-        r"i would (?:try|say|probably|first|just|get|ask|make|stay|listen|repeat|apologize|explain|tell)",
         r"(?:i'm|i am) (?:a|really|very|pretty|good|great|looking|always|someone|the kind|comfortable|reliable|organized|patient|passionate)",
-        r"i (?:really |just |also |actually )?(?:like|love|enjoy|want|try|always|usually|tend|prefer)",
+        r"i (?:really |just |also |actually )?(?:like|love|enjoy|want|prefer)",
         r"my (?:biggest|greatest|main|key) (?:strength|weakness)",
         r"(?:you should|why you should) hire",
     )
 )
+
+HABIT_CUES: tuple[Cue, ...] = tuple(
+    # Hypothetical and habitual frames: general talk in an answer that neither narrates nor lays out
+    # a plan; in a plan (see `plan_answer`) they are the plan's steps and count for nothing here.
+    _cues(
+        None, 3.0,
+        r"if (?:i|you|we|they|he|she|someone|somebody|a customer|people|it) (?:\w+ ){0,2}?(?:is|are|am|do|does|don't|doesn't|can|can't|need|needs|want|wants|get|gets|have|has|push|ask|asks|call|calls)\b",
+        r"i can (?!t\b)\w+",
+        r"i would (?:try|say|probably|first|just|get|ask|make|stay|listen|repeat|apologize|explain|tell)",
+        r"i (?:really |just |also |actually )?(?:try|always|usually|tend)",
+    )
+)
+
+# --- Plans and habits: "what would you do if ...", "how do you usually ..." ----------------------
+# The same scheme as a story, in conditional or habitual frames: restating the scenario is the
+# Situation, the aim is the Task, the steps the speaker would take (or takes) are the Action, the
+# expected outcome is the Result.
+
+_NOT_STEP = frozenset(
+    """think believe feel guess hope wish like love enjoy prefer know mean am was were be been have has
+    had need needs want wanted say said rather bet imagine suppose expect assume find get""".split()
+)
+"""Verbs after a first-person subject that give an opinion, a state or an aim, not a step."""
+_FIRST = r"(?:i|we|i'd|we'd|i'll|we'll)"
+_MODAL = r"(?:would|will|could|should|might|can|wouldn't|won't|can't)"
+_HABIT = r"(?:usually|always|normally|typically|generally|often|sometimes|never|tend to|try to|make sure to|start by|like to|first|then|also|just|probably|definitely|really|still|immediately|calmly|politely|quickly|gently|kindly|right away|each time|every time)"
+_STEP = re.compile(
+    r"\b(" + _FIRST + r")((?: " + _MODAL + r")?)((?: " + _HABIT + r")*) (?!(?:not|don't|do not)\b)([a-z']+)"
+)
+_PLAN_TASK = re.compile(
+    r"\b(?:my|our|the) (?:main |first |real |whole |only |top |biggest )?(?:goal|aim|priority|job|focus|concern|objective|task|idea|point|key|thing|important thing|most important thing|main thing)"
+    r"(?: at that point| there| then| in that case| here)? (?:would be|will be|is|would have to be) (?:to|that|making|getting|keeping|finding|not)\b"
+    r"|\b(?:i|we)(?:'d| would| will|'ll)? (?:really |also |still |first )?(?:need|needs|have|want) to (?:make sure|find|get|keep|protect|stick|fix|figure|understand|be|stay|learn|solve|own|calm)\b"
+    r"|\bwhat (?:i|we)(?:'d| would)? (?:need|have|want) to do\b"
+    r"|\b(?:the|my) (?:important|key|main|first|most important) thing (?:would be|is) (?:to|not)\b"
+    r"|\b(?:i|we)(?:'d| would) (?:need|have|want) to\b"
+    r"|\b(?:for me )?the key (?:is|would be) to\b"
+)
+"""An aim or what must be achieved, in a plan: "my goal would be to", "I'd need to", "the main thing is to"."""
+_PLAN_RESULT = re.compile(
+    r"\b(?:that way|hopefully|ideally|either way|at least|in the end|by the end|most of the time|nine times out of ten|a lot of the time|more often than not)\b"
+    r"|^ (?:(?:so|and|then|um|uh) )*(?:usually|normally|after (?:a|one|two|a few) (?:\w+ )?(?:days?|weeks?|calls?)|so (?:every|each|nobody|everyone|the|they|both|their|that)|so they)\b"
+    r"|\b(?:they|they'd|they'll|the customer|the caller|customers|callers|both of them|everyone|nobody|the person|people)(?:'d| would| will|'ll| should| usually| probably| normally| then| still| at least)* "
+    r"(?:(?:probably|usually|hopefully|still|then|also|actually) )*(?:feel|feels|leave|leaves|know|knows|hang up|hangs up|stay|stays|trust|trusts|see|sees|understand|understands|make it|makes it|get|gets|buy|come back|calm|calms|end up|ends up|won't|don't need|doesn't need|don't have|doesn't have|thank|accept|accepts|can do|be able|appreciate)\b"
+    r"|\b(?:that|which|this|it) (?:usually |normally |often |also |really )?(?:keeps|saves|helps|means|catches|gets|works|solves|fixes|calms|stops|shows|makes)\b"
+    r"|\b(?:isn't|doesn't|don't|won't) (?:grow|get|have to|need to|turn|feel)\b"
+)
+"""The expected outcome of a plan: "that way", "hopefully they'd feel heard", "usually that solves it"."""
+_PLAN_SCENE = re.compile(
+    r"^ (?:(?:so|and|um|uh|okay|well|now) )*(?:if|say|let's say|suppose|imagine|maybe|sometimes|on a bad day|most days|when (?:a|the|someone|somebody|there's))\b"
+)
+"""A sentence opening that restates the scenario: "so if a customer called ...", "say the order ..."."""
+_SPECIFIC_OTHER = re.compile(
+    r"\b(?:the customer|a customer|the caller|a caller|someone|somebody|they|they're|their|the person|the order|the package|the parcel|the product|the booking|the flight|the system|the queue|the wedding|the repair)\b"
+)
+_CONDITIONAL = re.compile(r"\b(?:if|unless|whenever|when|once|until|as soon as|in case)\b")
+
+
+def _steps(norm: str) -> list[tuple[bool, str]]:
+    """(framed, verb) for each first-person clause whose verb is a step, not an opinion or state.
+    `framed` says a modal or a habit word marks it as a plan or a habit ("I would check", "I usually ask")."""
+    out = []
+    for m in _STEP.finditer(norm):
+        subject, modal, habit, verb = m.groups()
+        if verb in _NOT_STEP or verb.endswith(("'m", "'ve")) or verb in ("i", "we", "to", "it", "that", "so", "a", "the"):
+            continue
+        if verb in ("not", "don't", "didn't") or is_past(verb) and not modal:
+            continue
+        framed = bool(modal) or subject.endswith(("'d", "'ll")) or any(
+            h in habit for h in ("usually", "always", "normally", "typically", "generally", "often", "tend", "try", "make sure", "start by", "every", "each")
+        )
+        out.append((framed, verb))
+    return out
+
+
+def plan_marks(text: str) -> bool:
+    """Whether a sentence is framed as a plan or habit: a step with a modal or habit word, a plan aim
+    or a plan outcome. An answer is a plan when enough of its sentences are (see `plan_answer`)."""
+    norm = " " + normalize(text) + " "
+    return any(framed for framed, _ in _steps(norm)) or bool(_PLAN_TASK.search(norm))
+
+
+def plan_scores(text: str) -> dict[str | None, float]:
+    """Cue scores for a sentence of a plan or habit answer (added to the story cues)."""
+    norm = " " + normalize(text) + " "
+    toks = norm.split()
+    scores: dict[str | None, float] = {label: 0.0 for label in STATES}
+    steps = _steps(norm)
+    framed = [v for f, v in steps if f]
+    aim = bool(_PLAN_TASK.search(norm))
+    outcome = bool(_PLAN_RESULT.search(norm))
+    scene = bool(_PLAN_SCENE.search(norm))
+    first = any(t in _I_FORMS or t in _WE_FORMS or t in ("i'd", "we'd") for t in toks)
+    if framed:
+        scores["action"] += 2.5
+    elif steps:
+        scores["action"] += 1.8
+    if aim:
+        scores["task"] += 3.5
+        scores["action"] -= 1.5
+    if outcome:
+        scores["result"] += 2.5
+    if scene:
+        # "If a customer called upset because ..., " restates the scenario unless a step follows it.
+        scores["situation"] += 2.0 if not steps else 0.5
+    if not first and not outcome and _SPECIFIC_OTHER.search(norm):
+        scores["situation"] += 1.5
+    if not steps and not aim and not outcome and not scene:
+        scores[None] += 1.0
+    return scores
 
 
 HISTORICAL_PRESENT = re.compile(
@@ -382,13 +489,15 @@ def tells_story_in_present(texts: list[str]) -> bool:
     return sum(bool(HISTORICAL_PRESENT.search(" " + normalize(t) + " ")) for t in texts) >= 2
 
 
-def cue_scores(text: str, present_story: bool = False, story_share: float = 0.0) -> dict[str | None, float]:
+def cue_scores(text: str, present_story: bool = False, story_share: float = 0.0, plan: bool = False) -> dict[str | None, float]:
     """Sum of the cue weights each label collects in `text`, plus tense evidence.
 
     `present_story` says the whole answer is told in the present tense, so present forms count
     as narration rather than as general statements. `story_share` is the share of the answer's
     sentences that narrate: inside a story, one sentence without a past verb is more likely a
-    verb Whisper mis-tensed ("I have to" for "I had to") than a general statement.
+    verb Whisper mis-tensed ("I have to" for "I had to") than a general statement. `plan` says the
+    answer lays out steps in conditional or habitual frames (`plan_answer`): its frames are then the
+    plan's structure, not general talk, and the plan cues (`plan_scores`) are added.
     """
     norm = " " + normalize(text) + " "
     toks = norm.split()
@@ -405,10 +514,13 @@ def cue_scores(text: str, present_story: bool = False, story_share: float = 0.0)
         scores["situation"] -= 1.0
     past = past_tokens(toks)
     narrated = narrates(text, present_story)
-    for cue in GENERIC_CUES:
+    for cue in GENERIC_CUES + (() if plan else HABIT_CUES):
         if cue.pattern.search(norm):
             scores[None] += cue.weight if not narrated else cue.weight / 3
-    if not narrated:
+    if plan:
+        for label, value in plan_scores(text).items():
+            scores[label] += value
+    elif not narrated:
         # Nothing told in the past: a general statement, an opinion or a hypothetical; unless the
         # sentence carries story cues anyway (ASR drops and garbles short verbs like "was").
         story = max(scores[label] for label in STATES if label is not None)
