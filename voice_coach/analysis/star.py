@@ -54,7 +54,8 @@ _STRONG_CUES = (
 )
 _SO_FOLLOWERS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "it", "then", "after", "first", "in"})
 _AND_FOLLOWERS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "it"})
-_SUBJECT_STARTS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "his", "her", "their", "everyone", "nobody"})
+_SUBJECT_STARTS = frozenset({"i", "we", "he", "she", "they", "the", "my", "our", "his", "her", "their", "everyone", "nobody",
+                             "i'd", "we'd", "i'll", "we'll", "they'd"})
 _NO_END = frozenset(
     "the a an to for of in on at with by from into my his her their our your its and but or so because "
     "that which who was were is are be been i he she we they it's i'd i'm i've very really just".split()

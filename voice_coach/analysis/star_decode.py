@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from voice_coach.analysis.star_lexicon import (
     cue_scores,
+    habitual,
     narrates,
     plan_marks,
     tells_story_in_present,
@@ -51,7 +52,7 @@ at least GENERAL_TALK_SENTENCES others of TALK_WORDS words or more are not, none
 A short reply (a follow-up giving just the result) keeps its one label."""
 
 PLAN_SHARE = 0.4
-MIN_PLAN_SENTENCES = 2
+MIN_PLAN_SENTENCES = 1.6
 """An answer that does not tell a story but frames at least PLAN_SHARE of its sentences (and at least
 MIN_PLAN_SENTENCES) as steps it would take or usually takes, or as its aim, is a plan: a situational
 ("what would you do if ...") or habitual ("how do you usually ...") answer. It is labelled by the
@@ -91,11 +92,16 @@ def plan_answer(texts: Sequence[str]) -> bool:
     n = len(texts)
     if not n:
         return False
-    present_story = tells_story_in_present(list(texts))
-    share = sum(narrates(t, present_story) for t in texts) / n
-    if share >= STORY_SHARE:
+    marks = [plan_marks(t) for t in texts]
+    # Past forms inside a plan ("whatever the problem was") do not make it a story: only sentences
+    # that narrate and carry no plan frame count against it.
+    story = sum(narrates(t) and not m for t, m in zip(texts, marks)) / n
+    if story >= STORY_SHARE:
         return False
-    marked = sum(plan_marks(t) for t in texts)
+    # A story told in the present ("so this guy comes up") is not a habit, unless habit words say so.
+    if tells_story_in_present([t for t in texts if not habitual(t)]):
+        return False
+    marked = sum(marks)
     return marked >= MIN_PLAN_SENTENCES and marked / n >= PLAN_SHARE
 
 

@@ -125,7 +125,10 @@ _IRREALIS = re.compile(
 )
 """Past forms that do not tell what happened: conditionals ("if they were okay"), habits, and the
 present perfect of a career summary ("I've learned a lot")."""
-_MODAL_FRAME = re.compile(r"\b(?:i|we|you|they|he|she|people|customers) (?:would|will|'ll|can|might|usually|always|often|tend to) (?!have\b)")
+_MODAL_FRAME = re.compile(
+    r"\b(?:i|we|you|they|he|she|people|customers) (?:would|will|'ll|can|might|usually|always|often|tend to) (?!have\b)"
+    r"|\b(?:i'd|we'd|you'd|they'd|he'd|she'd|i'll|we'll|they'll) (?!(?:have|had|been|already)\b)"
+)
 _PAST_TIME = re.compile(
     r"\b(?:ago|yesterday)\b|\blast (?:year|month|week|summer|spring|winter|fall|autumn|night|time|job|role|"
     r"position|shift|christmas|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
@@ -438,11 +441,28 @@ def _steps(norm: str) -> list[tuple[bool, str]]:
     return out
 
 
-def plan_marks(text: str) -> bool:
-    """Whether a sentence is framed as a plan or habit: a step with a modal or habit word, a plan aim
-    or a plan outcome. An answer is a plan when enough of its sentences are (see `plan_answer`)."""
+HABIT_STEP_MARK = 0.6
+"""A first-person step in the plain present ("I sort the rest by age") marks a habit less surely
+than one framed by a modal or a habit word: opinions about oneself look alike ("I stay calm")."""
+_HABIT_WORDS = re.compile(r"\b(?:usually|always|normally|typically|generally|often|sometimes|whenever|every time|most days|most of the time|tend to)\b")
+
+
+def plan_marks(text: str) -> float:
+    """How surely a sentence is framed as a plan or habit: 1 for a step with a modal or habit word or
+    a plan aim, HABIT_STEP_MARK for a first-person step in the plain present that tells no past, 0
+    otherwise. An answer is a plan when enough of its sentences are (see `star_decode.plan_answer`)."""
     norm = " " + normalize(text) + " "
-    return any(framed for framed, _ in _steps(norm)) or bool(_PLAN_TASK.search(norm))
+    steps = _steps(norm)
+    if any(framed for framed, _ in steps) or _PLAN_TASK.search(norm):
+        return 1.0
+    if steps and not narrates(text):
+        return HABIT_STEP_MARK
+    return 0.0
+
+
+def habitual(text: str) -> bool:
+    """A habit word ("usually", "whenever", "most days"): the present tense tells a habit, not a story."""
+    return bool(_HABIT_WORDS.search(" " + normalize(text) + " "))
 
 
 def plan_scores(text: str) -> dict[str | None, float]:
