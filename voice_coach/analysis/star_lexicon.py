@@ -441,6 +441,11 @@ def _steps(norm: str) -> list[tuple[bool, str]]:
     return out
 
 
+_PLAN_OUTCOME = re.compile(
+    r"\b(?:that way|hopefully|ideally|either way|most of the time|nine times out of ten|more often than not)\b"
+    r"|^ (?:(?:so|and|then|um|uh) )*usually (?:that|this|it|they|by)\b"
+)
+"""The connectives that open an expected outcome: they frame a plan as surely as its steps do."""
 HABIT_STEP_MARK = 0.6
 """A first-person step in the plain present ("I sort the rest by age") marks a habit less surely
 than one framed by a modal or a habit word: opinions about oneself look alike ("I stay calm")."""
@@ -449,13 +454,13 @@ _HABIT_WORDS = re.compile(r"\b(?:usually|always|normally|typically|generally|oft
 
 def plan_marks(text: str) -> float:
     """How surely a sentence is framed as a plan or habit: 1 for a step with a modal or habit word or
-    a plan aim, HABIT_STEP_MARK for a first-person step in the plain present that tells no past, 0
-    otherwise. An answer is a plan when enough of its sentences are (see `star_decode.plan_answer`)."""
+    a plan aim, HABIT_STEP_MARK for a first-person step in the plain present, a restated scenario
+    ("say the order ...") or an expected outcome ("that way ..."), 0 otherwise. An answer is a plan when enough of its sentences are (see `star_decode.plan_answer`)."""
     norm = " " + normalize(text) + " "
     steps = _steps(norm)
     if any(framed for framed, _ in steps) or _PLAN_TASK.search(norm):
         return 1.0
-    if steps and not narrates(text):
+    if steps or _PLAN_SCENE.search(norm) or _PLAN_OUTCOME.search(norm):
         return HABIT_STEP_MARK
     return 0.0
 
