@@ -52,9 +52,9 @@ at least GENERAL_TALK_SENTENCES others of TALK_WORDS words or more are not, none
 A short reply (a follow-up giving just the result) keeps its one label."""
 
 PLAN_SHARE = 0.4
-MIN_PLAN_SENTENCES = 1.6
-"""An answer that does not tell a story but frames at least PLAN_SHARE of its sentences (and at least
-MIN_PLAN_SENTENCES) as steps it would take or usually takes, or as its aim, is a plan: a situational
+MIN_PLAN_SENTENCES = 1.2
+"""An answer that does not tell a story but frames at least PLAN_SHARE of its sentences (marks worth at least
+MIN_PLAN_SENTENCES: two plain-present habits will do, see `plan_marks`) as steps it would take or usually takes, or as its aim, is a plan: a situational
 ("what would you do if ...") or habitual ("how do you usually ...") answer. It is labelled by the
 same scheme as a story (scenario, aim, steps, expected outcome) with the plan cues, and its
 hypothetical and habitual frames no longer count as general talk."""

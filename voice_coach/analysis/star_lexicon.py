@@ -412,6 +412,7 @@ _PLAN_RESULT = re.compile(
     r"(?:(?:probably|usually|hopefully|still|then|also|actually) )*(?:feel|feels|leave|leaves|know|knows|hang up|hangs up|stay|stays|trust|trusts|see|sees|understand|understands|make it|makes it|get|gets|buy|come back|calm|calms|end up|ends up|won't|don't need|doesn't need|don't have|doesn't have|thank|accept|accepts|can do|be able|appreciate)\b"
     r"|\b(?:that|which|this|it) (?:usually |normally |often |also |really )?(?:keeps|saves|helps|means|catches|gets|works|solves|fixes|calms|stops|shows|makes)\b"
     r"|\b(?:isn't|doesn't|don't|won't) (?:grow|get|have to|need to|turn|feel)\b"
+    r"|\bbe able to\b"
 )
 """The expected outcome of a plan: "that way", "hopefully they'd feel heard", "usually that solves it"."""
 _PLAN_SCENE = re.compile(
@@ -490,6 +491,10 @@ def plan_scores(text: str) -> dict[str | None, float]:
         scores["action"] -= 1.5
     if outcome:
         scores["result"] += 2.5
+    elif framed:
+        # A step the speaker would take is not an outcome unless an outcome frame says so, even late
+        # in the answer where outcomes usually sit.
+        scores["result"] -= 1.0
     if scene:
         # "If a customer called upset because ..., " restates the scenario unless a step follows it.
         scores["situation"] += 2.0 if not steps else 0.5
