@@ -386,7 +386,7 @@ HABIT_CUES: tuple[Cue, ...] = tuple(
 
 _NOT_STEP = frozenset(
     """think believe feel guess hope wish like love enjoy prefer know mean am was were be been have has
-    had need needs want wanted say said rather bet imagine suppose expect assume find get""".split()
+    had need needs want wanted say said rather bet imagine suppose expect assume find get care""".split()
 )
 """Verbs after a first-person subject that give an opinion, a state or an aim, not a step."""
 _FIRST = r"(?:i|we|i'd|we'd|i'll|we'll)"
@@ -422,6 +422,10 @@ _PLAN_SCENE = re.compile(
 _SPECIFIC_OTHER = re.compile(
     r"\b(?:the customer|a customer|the caller|a caller|someone|somebody|they|they're|their|the person|the order|the package|the parcel|the product|the booking|the flight|the system|the queue|the wedding|the repair)\b"
 )
+_OPINION_BEFORE = re.compile(r"\b(?:think|believe|guess|hope|suppose|bet|feel|say) (?:that )?$")
+"""A clause after "I think" is an opinion about oneself ("I think I'd do well"), not a step."""
+_SELF_RATING = re.compile(r"^ (?:\w+ )?(?:best|well|better|fine|great|hard)\b")
+"""A verb rated by how well it goes ("I work best when ...") describes the speaker, it is no step."""
 _CONDITIONAL = re.compile(r"\b(?:if|unless|whenever|when|once|until|as soon as|in case)\b")
 
 
@@ -434,6 +438,9 @@ def _steps(norm: str) -> list[tuple[bool, str]]:
         if verb in _NOT_STEP or verb.endswith(("'m", "'ve")) or verb in ("i", "we", "to", "it", "that", "so", "a", "the"):
             continue
         if verb in ("not", "don't", "didn't") or is_past(verb) and not modal:
+            continue
+        sequenced = any(w in habit for w in ("first", "then"))
+        if not sequenced and (_OPINION_BEFORE.search(norm[: m.start()]) or _SELF_RATING.search(norm[m.end():])):
             continue
         framed = bool(modal) or subject.endswith(("'d", "'ll")) or any(
             h in habit for h in ("usually", "always", "normally", "typically", "generally", "often", "tend", "try", "make sure", "start by", "every", "each")
