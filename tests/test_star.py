@@ -159,7 +159,8 @@ def test_habits_and_hypotheticals_are_not_narration():
         "I would take on extra shifts, and then I was tired on calls.",
         "Now I check my calendar before I agree to anything new.",
     ))
-    assert labels == [None, None, None]
+    # a habit is labelled by the STAR scheme (../shared/TARGETS.md): how it was = scene, the habit = step
+    assert labels[0] == "situation" and labels[2] == "action"
 
 
 def test_mis_tensed_task_inside_a_story_is_still_the_task():
@@ -350,3 +351,76 @@ def test_spoken_answers_through_the_real_model():
     # measured 0.918 per second and 0.958 presence (23 of 24 components)
     assert scores["per_second"] >= 0.85
     assert scores["presence"] >= 0.875
+
+
+# --- situational and habitual answers (labelled by the same scheme) ------------------------------
+
+SITUATIONAL = (
+    "So if a customer called upset because their delivery never came, they'd already be annoyed.",
+    "My goal would be to keep them as a customer.",
+    "I would first apologize and check the order history.",
+    "Then I'd send a replacement with express shipping.",
+    "That way the customer leaves knowing exactly when it will arrive.",
+)
+
+
+def test_situational_answer_gets_scene_aim_steps_and_outcome():
+    assert label_sentences(SITUATIONAL) == ["situation", "task", "action", "action", "result"]
+
+
+def test_habitual_answer_in_the_present_gets_steps_and_outcome():
+    labels = label_sentences((
+        "I usually write every callback down with the date I promised.",
+        "At the start of each shift I go through that list first.",
+        "Hopefully nobody ever has to chase me.",
+    ))
+    assert labels == ["action", "action", "result"]
+
+
+def test_unpunctuated_plan_keeps_its_steps():
+    words = story(
+        "um first I would tell the caller that our system is down",
+        "I'd write down their details by hand",
+        "then I would call them back as soon as it works again",
+        "so they don't waste their time waiting on hold",
+    )
+    result = analyze_star([Word(w.text.rstrip(".,"), w.start, w.end, filler=w.filler) for w in words])
+    assert result.present["action"] and result.present["result"]
+    assert result.share["action"] > 0.5
+
+
+def test_general_answers_stay_unlabelled():
+    for answer in (
+        ("I've always liked helping people.", "I think I'd learn a lot here.", "Thanks for asking."),
+        ("I think the most important thing is patience.", "Customers can tell when you're annoyed.",
+         "You also need to know the product well."),
+        ("I'm very patient and I stay calm when it's busy.", "People tell me I'm a good listener."),
+    ):
+        assert label_sentences(answer) == [None] * len(answer)
+
+
+def test_story_with_a_promise_inside_stays_a_story():
+    labels = label_sentences((*COMPLETE[:2], "I told him I'd stay on the line and I called our fraud team.", *COMPLETE[3:]))
+    assert labels == ["situation", "task", "action", "action", "result"]
+
+
+def test_plan_answer_is_coached_as_a_plan_not_as_a_missing_story():
+    result = analyze_star(story(*SITUATIONAL[2:4]))
+    assert result.present["action"] and not result.present["situation"]
+    assert result.coaching and all("example" not in line and "scene" not in line for line in result.coaching)
+    assert any("turn out" in line for line in result.coaching)
+    assert analyze_star(story(*SITUATIONAL)).coaching == ()
+
+
+def test_plan_sets_accuracy():
+    bench = _bench()
+    test = bench.load_group("test", "plan")
+    assert len(test) >= 15
+    scores = bench.evaluate(test, "plain")
+    # held out, never tuned on: measured 0.884 per second and 0.906 presence (0.07 / 0.33 before)
+    assert scores["per_second"] >= 0.85
+    assert scores["presence"] >= 0.88
+    general = bench.evaluate(bench.load_group("test", "general"), "plain")
+    assert general["per_second"] >= 0.9
+    behavioral = bench.evaluate(bench.load_group("test", "behavioral"), "plain")
+    assert behavioral["per_second"] >= 0.92 and behavioral["presence"] >= 0.95

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voice_coach.analysis.star_coaching import coaching_lines, result_is_concrete
-from voice_coach.analysis.star_decode import LABELS, decode
+from voice_coach.analysis.star_decode import LABELS, decode, plan_answer
 from voice_coach.analysis.star_lexicon import pronoun_counts
 from voice_coach.core.timed import Word
 
@@ -294,5 +294,6 @@ def analyze_star(words: Sequence[Word], expect_star: bool = True) -> StarResult:
         we_count=we_count,
         spoke=bool(sentences),
         expect_star=expect_star,
+        plan=plan_answer([s.text for s in sentences]),
     )
     return StarResult(segments, sentences, present, share, concrete, ratio, coaching)

@@ -54,10 +54,17 @@ def coaching_lines(
     we_count: int,
     spoke: bool,
     expect_star: bool,
+    plan: bool = False,
 ) -> tuple[str, ...]:
-    """Short lines for what is missing or thin; nothing when the question does not call for a story."""
+    """Short lines for what is missing or thin; nothing when the question does not call for a story.
+
+    With `plan` the answer lays out what the speaker would do (or usually does): its steps are the
+    Action and its expected outcome the Result, so it is coached as a plan, never as a missing story.
+    """
     if not expect_star or not spoke:
         return ()
+    if plan:
+        return _plan_lines(present)
     if not any(present.values()):
         return (NO_STORY_LINE,)
     lines = []
@@ -77,4 +84,16 @@ def coaching_lines(
         lines.append("Make the result concrete: a number, the time it saved, or what the customer did next.")
     if i_we_ratio is not None and i_we_ratio < WE_HEAVY_RATIO and we_count >= 2:
         lines.append("You said 'we' more than 'I' in your actions; make clear which part you did yourself.")
+    return tuple(lines)
+
+
+def _plan_lines(present: Mapping[str, bool]) -> tuple[str, ...]:
+    """Lines for an answer about what the speaker would do: the steps and the outcome matter most."""
+    lines = []
+    if not present["action"]:
+        lines.append("Walk me through the steps you would take, in order: first, then, and if that doesn't work.")
+    if not present["task"]:
+        lines.append("Say what you would be aiming for, such as keeping the customer or fixing it on the first call.")
+    if not present["result"]:
+        lines.append("Finish with how you'd expect it to turn out for the customer.")
     return tuple(lines)

@@ -426,6 +426,7 @@ _OPINION_BEFORE = re.compile(r"\b(?:think|believe|guess|hope|suppose|bet|feel|sa
 """A clause after "I think" is an opinion about oneself ("I think I'd do well"), not a step."""
 _SELF_RATING = re.compile(r"^ (?:\w+ )?(?:best|well|better|fine|great|hard)\b")
 """A verb rated by how well it goes ("I work best when ...") describes the speaker, it is no step."""
+_USED_TO = re.compile(r"\bused to\b")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|whenever|when|once|until|as soon as|in case)\b")
 
 
@@ -505,6 +506,10 @@ def plan_scores(text: str) -> dict[str | None, float]:
     if scene:
         # "If a customer called upset because ..., " restates the scenario unless a step follows it.
         scores["situation"] += 2.0 if not steps else 0.5
+    if _USED_TO.search(norm):
+        # "I used to say yes to everything": how things were before, the scene the habit changed.
+        scores["situation"] += 2.5
+        scores["action"] -= 1.5
     if not first and not outcome and _SPECIFIC_OTHER.search(norm):
         scores["situation"] += 1.5
     if not steps and not aim and not outcome and not scene:
