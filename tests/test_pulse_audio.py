@@ -15,6 +15,7 @@ import pytest
 import soundfile as sf
 from pulse_server import SINK, rescan_sounddevice, start_pulse_server
 
+from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.audio.resample import resample
 from voice_coach.cli import main
 from voice_coach.core.errors import DeviceError
@@ -152,7 +153,7 @@ def test_review_play_goes_through_the_speakers_playback_path(use_pulse, capsys, 
         sid = store.start_session(bank="default", model="tiny.en", settings={})
         store.save_answer(sid, question={"id": "q1", "category": "general", "kind": "general", "star": False,
                                          "text": "Tell me about yourself."},
-                          audio=voice, sample_rate=SAMPLE_RATE, analysis={}, feedback="Fine.")
+                          audio=voice, sample_rate=SAMPLE_RATE, analysis=AnswerAnalysis.from_dict({"duration_s": len(voice) / SAMPLE_RATE}), feedback="Fine.")
         store.finish_session(sid, complete=True)
     recorder = Recorder(SounddeviceMicrophone())
     time.sleep(0.3)
