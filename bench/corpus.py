@@ -5,6 +5,7 @@ Script markup (one string per answer):
   {um}          a filler piece: um uh er erm hmm (hesitations) or like / you know / i mean / kind of
   [1.4]         an explicit silence of 1.4 s
   <so that>     a look-alike phrase: ordinary speech that resembles a filler (counted for false alarms)
+  [0]           no gap at all: the next piece runs in (a hesitation run into a word)
 Plain text is split into one speech piece per sentence.
 """
 
@@ -24,6 +25,7 @@ class Script:
     name: str
     question: str
     text: str
+    kind: str = ""  # behavioral | situational | general (the family scripts say which)
 
 
 @dataclass(frozen=True)
@@ -384,6 +386,198 @@ R: Wrong colour deliveries dropped to almost zero, and returns for those two pro
 """),
 )
 
+
+# ---------------------------------------------------------------- the voice-family corpus (issue 12)
+# Scripts written for the multi-family corpus: hesitations sentence-initially, mid-clause, before
+# numbers, right after a word and run into the next one ([0]); silences just under and over 1 s.
+# Each is spoken by every family (voice_coach/testing/families.py) with the same rate, level, noise
+# and timing, so family rows compare like with like.
+FAMILY_SCRIPTS: tuple[Script, ...] = (
+    # ------------------------------------------------------------ behavioral
+    Script("fam_double_billing", "Tell me about a time you fixed a problem the customer did not know about yet.", kind="behavioral", text="""
+S: {um} [0] Last spring I worked on the billing queue for a gym chain. While I was checking one account, I noticed the member had been charged twice for the same month.
+T: Nobody had complained yet, but I knew it would turn into an angry call. [1.4]
+A: {uh} I looked at the other accounts from the same branch and found {er} [0] fourteen more with the same double charge.
+I flagged them to finance <right away>, and I wrote a short email that the team could send to each member.
+{you know}, I wanted them to hear it from us first. [0.8] {erm} I also called the two members with the largest charges myself.
+R: Finance refunded everyone within two days, and only one member called about it, {actually} to say thanks. [1.2]
+"""),
+    Script("fam_router_swap", "Describe a time you solved a technical problem over the phone.", kind="behavioral", text="""
+S: A small bakery called because their card machine kept dropping offline during the morning rush.
+T: {hmm} [1.1] They were losing sales every hour, so I had to find the cause while the owner was still serving people.
+A: First I asked what else was on their network. It turned out they had <a kind of router> from a different provider that shared the same channel.
+{um} I walked the owner through changing one setting, {kind of} step by step, and we tested a payment after each change. [1.6]
+{uh} When the machine stayed online for ten minutes, I booked an engineer visit anyway, <so that> someone could check the wiring properly.
+R: The machine worked for the rest of the day, and the engineer found a loose cable that would have caused the next outage.
+"""),
+    Script("fam_missed_callback", "Tell me about a time you let a customer down.", kind="behavioral", text="""
+S: {er} I once promised a customer I would call her back by five with an update on a lost parcel.
+T: I got pulled into a team meeting and {I mean} I simply forgot. [1.3]
+A: The next morning I saw the note and called her first thing. I did not make excuses. {um} I told her I had missed it and that I was sorry.
+I had already checked the tracking, so I could tell her the parcel was at the depot, and I arranged a redelivery for that afternoon. [0.9]
+{uh} After that I started putting every callback in my calendar with an alarm.
+R: She accepted the apology, the parcel arrived, and I have not missed a callback since.
+"""),
+    Script("fam_new_hire", "Tell me about a time you helped a colleague.", kind="behavioral", text="""
+S: {um} A new colleague joined our chat team in the middle of our busiest month.
+T: She was struggling with the returns tool, and her customers were waiting {like} six or seven minutes for answers. [1.5]
+A: I asked our lead if I could sit with her for an hour. {uh} We went through her last twenty chats together.
+Most delays came from one screen, <so that> I showed her two shortcuts and a saved reply I use for the same question.
+{hmm} [1.2] I also told her she could message me during a chat instead of guessing. [0.7] {basically}, I wanted her to feel safe asking.
+R: Within a week her waiting times were close to the team average, and she later helped the next new hire the same way.
+"""),
+    Script("fam_complaint_manager", "Tell me about a time a customer asked to speak to your manager.", kind="behavioral", text="""
+S: A caller was upset that his internet had been slow for a week and asked for my manager in the first minute.
+T: My manager was in a meeting, and I had to decide whether to make him wait or try to help myself. [1.3]
+A: {uh} I told him honestly that my manager was busy for about {um} [0] twenty minutes, and asked if he would let me look first.
+He agreed. {er} I ran a line test and saw his connection had been moved to an old port during maintenance. [1.8]
+I asked <if they were okay> with me booking the fix, and I gave him my name and a reference number.
+R: The speed was back the same evening, and he never asked for the manager again. {you know}, [1.1] he even rated the call five stars.
+"""),
+    Script("fam_refund_rules", "Tell me about a time you had to follow a rule you did not agree with.", kind="behavioral", text="""
+S: {hmm} At an electronics shop, our rule was that opened headphones could not be returned, even if they were faulty.
+A: {um} When a student brought back a pair that crackled on one side, I could not refund her, but I {sort of} looked for another way.
+I checked the warranty and saw we could swap them for the same model on the spot. [1.4] {uh} I did that, and I wrote up the case for my manager.
+R: She left happy. {I mean} the rule itself did not change, but my manager added faulty items as an exception a month later.
+"""),
+    Script("fam_long_queue", "Tell me about a time you worked under a lot of pressure.", kind="behavioral", text="""
+S: During a storm last winter, our power company had {um} [0] around three thousand customers without electricity.
+T: I was on the phones, and my job was to give people honest times for the repairs. [1.2]
+A: {uh} The problem was that the repair times on our screen kept changing. So I asked the field team to send us an update every half hour.
+I wrote the latest times on a shared board, <so that> all of us gave the same answer. [1.6]
+{er} When a caller had a medical device at home, I passed their address to the priority list <right away>.
+R: Our complaint rate that week was lower than during a normal outage, and two of the medical cases were reconnected first.
+"""),
+    Script("fam_feedback_peer", "Tell me about a time you gave difficult feedback to a peer.", kind="behavioral", text="""
+S: {erm} A colleague on my team was closing tickets before customers had confirmed the fix.
+T: {hmm} [1.3] It made his numbers look good, but our reopen rate was climbing, and it was hurting the whole team.
+A: I asked him for ten minutes after our shift. {uh} I showed him three tickets that had come back to me, and I said I wanted to understand his side.
+He told me he felt pressure from the closing target. {you know}, [0.9] that was fair. {um} So we went to our lead together and asked for the target to count confirmed fixes only.
+R: The target was changed the next month, and his reopen rate dropped to the team average.
+"""),
+    # ------------------------------------------------------------ situational
+    Script("fam_sit_wrong_item", "What would you do if a customer received the wrong item and needs it by tomorrow?", kind="situational", text="""
+S: {um} So the customer has the wrong item, and they need the right one by tomorrow.
+T: My aim would be to get the right item to them in time, {uh} without making them send anything back first.
+A: I would first check whether a local store has it in stock. [1.2] If it does, I would reserve it and send them the pickup details <right away>.
+{er} If not, I would book express delivery and ask <if they were okay> with a courier arriving before noon. [0.8]
+{hmm} [1.5] I would also arrange a free return label for the wrong item, <so that> they do not have to pay anything.
+R: The customer would have what they need on time, and {I mean} they would know we fixed it without a fight.
+"""),
+    Script("fam_sit_angry_social", "What would you do if a customer posted an angry complaint about us on social media?", kind="situational", text="""
+S: {uh} Say a customer writes a long angry post about a delayed refund, and other people start replying.
+T: I would want to move the conversation somewhere private and solve the actual refund quickly.
+A: {um} First I would reply publicly with a short apology and ask them to send us a direct message. [1.3]
+In the message I would check the refund status, and {like} give them a clear date instead of a vague promise.
+{erm} If the refund was stuck, I would escalate it to finance the same day. [1.1] Then I would follow up in the thread <so that> others can see it was handled.
+R: I would expect the customer to calm down once they have a date, and the public thread would show we take complaints seriously.
+"""),
+    Script("fam_sit_system_down", "How would you handle calls if our booking system went down?", kind="situational", text="""
+S: {hmm} [1.2] If the booking system goes down, customers still call, and we cannot see their bookings.
+T: {um} The goal would be to keep every caller informed and not lose any requests.
+A: I would take their name, number and what they need on a simple sheet, and promise a callback within {uh} [0] two hours. [1.4]
+I would also ask my lead for a short message about the outage, <so that> every agent says the same thing.
+{er} Once the system is back, I would start the callbacks with the most urgent cases, {like} travel in the next two days.
+R: Nobody would need to call twice, and we would have a list of every request to check against the system afterwards.
+"""),
+    Script("fam_sit_upset_elderly", "What would you do if an elderly caller was confused and getting upset?", kind="situational", text="""
+S: {um} An older caller is confused by our new app and is getting more and more upset.
+T: {I mean} the first aim is to calm them down, and the second is to get the task done, whatever it is.
+A: I would slow down and use plain words, {uh} no app terms at all. [1.3] I would ask them to tell me what they see on the screen, one thing at a time.
+{hmm} If it still does not work, I would offer to do it for them over the phone after checking their identity. [0.9]
+I would also send a letter with the steps written out, <so that> they have it for next time. [1.7]
+R: {er} They would leave the call with the task done and a bit more confidence, and hopefully they would not dread calling us again.
+"""),
+    Script("fam_sit_two_calls", "What would you do if two urgent customers needed you at the same moment?", kind="situational", text="""
+S: {uh} Let us say I am on a call and a second urgent request comes in, {um} [0] for example a customer whose card was stolen.
+T: I would need to protect the customer at risk without dropping the first one.
+A: I would ask the first caller <if they were okay> with a short hold of about {er} [0] one minute, and explain why. [1.2]
+Then I would block the stolen card <right away>, because that cannot wait. {hmm} [1.1] After that I would go back to the first caller and thank them for waiting.
+R: Both customers would be looked after, and the stolen card would be stopped within a couple of minutes.
+"""),
+    # ------------------------------------------------------------ general
+    Script("fam_why_this_role", "Why do you want this role?", kind="general", text="""
+-: {um} <I like the moment> when a stressed customer realises the problem is actually solved. [1.3]
+I have spent three years in support, and {you know}, I still enjoy that part the most.
+{uh} Your company also sells things I use myself, <so that> I already know a lot of the questions customers ask.
+{hmm} [1.4] And <customers like fast replies>, which is something I am good at without being rushed. {er} I want a team where that balance matters.
+"""),
+    Script("fam_strengths_team", "What do your colleagues say about you?", kind="general", text="""
+-: {uh} They would probably say I am the calm one. [1.2] When the queue is long, I {kind of} keep the mood steady.
+{um} They also say I write good notes. I try to leave every ticket <so that> the next person can pick it up without calling the customer again.
+{er} And {literally} everyone knows I keep snacks in my drawer. [0.8] {I mean} that helps too.
+"""),
+    Script("fam_career_plans", "Where do you see yourself in a few years?", kind="general", text="""
+-: {hmm} [1.5] Honestly, I would like to stay close to customers.
+{um} In two or three years I would like to be a team lead, coaching new agents and helping with call reviews.
+{uh} I enjoy training people. <I like the moment> when someone who was nervous takes their first hard call alone and does well. [1.3]
+{erm} Further out, maybe quality or training full time, but I want to earn that by being good at the job first.
+"""),
+)
+
+
+
+FAMILY_RATES = (1.0, 0.85, 1.15, 0.9, 1.25, 0.8, 1.05, 1.2)
+FAMILY_CONDITIONS: tuple[tuple[float | None, float | None, str], ...] = (
+    # (peak dBFS, or None for the quiet/breathy low-gain take; noise SNR or None; noise kind)
+    (-6.0, None, "none"), (-12.0, 30.0, "pink"), (None, None, "none"), (-18.0, 20.0, "babble"),
+    (-24.0, 25.0, "white"), (-9.0, 15.0, "pink"), (-30.0, None, "none"), (None, 30.0, "pink"),
+    (-15.0, 20.0, "white"), (-20.0, 30.0, "babble"), (-6.0, 25.0, "pink"), (None, 20.0, "pink"),
+    (-12.0, None, "none"), (-27.0, 30.0, "white"), (-9.0, 20.0, "babble"), (-18.0, None, "none"),
+)
+
+
+@dataclass(frozen=True)
+class FamilyRender:
+    """One rendering of a family script: family, voice, speed factor, level and noise."""
+
+    script: Script
+    family: str
+    voice: str
+    rate: float
+    peak_dbfs: float | None
+    quiet: bool
+    noise_snr_db: float | None
+    noise_kind: str
+    lead_in_s: float
+    tail_s: float
+    seed: int
+
+    @property
+    def level_label(self) -> str:
+        return "quiet" if self.quiet else f"peak{self.peak_dbfs:g}"
+
+    @property
+    def noise_label(self) -> str:
+        return "none" if self.noise_snr_db is None else f"{self.noise_snr_db:g}dB"
+
+    @property
+    def level_group(self) -> str:
+        """TARGETS' held-out set sits in the moderate levels; the quiet takes are harsher."""
+        return "peak -6..-20" if not self.quiet and (self.peak_dbfs or 0) >= -20 else "peak -24..-30 or quiet"
+
+    @property
+    def file_stem(self) -> str:
+        v = self.voice.replace("+", "_")
+        return (f"{self.script.name}__{self.family}_{v}_x{self.rate:g}_{self.level_label}_{self.noise_label}_"
+                f"{self.noise_kind}_s{self.seed}")
+
+
+def family_plan(families: list[str], limit: int | None = None) -> list[FamilyRender]:
+    """Every family script once per family; script i has the same rate, level, noise, timing and seed in each."""
+    from voice_coach.testing.families import FAMILY_VOICES
+
+    scripts = FAMILY_SCRIPTS[:limit] if limit else FAMILY_SCRIPTS
+    out = []
+    for fam in families:
+        voices = FAMILY_VOICES[fam]
+        for i, s in enumerate(scripts):
+            peak, snr, kind = FAMILY_CONDITIONS[i % len(FAMILY_CONDITIONS)]
+            out.append(FamilyRender(script=s, family=fam, voice=voices[i % len(voices)], rate=FAMILY_RATES[i % len(FAMILY_RATES)],
+                                    peak_dbfs=peak, quiet=peak is None, noise_snr_db=snr, noise_kind=kind,
+                                    lead_in_s=round(0.3 + (i * 0.37) % 2.2, 3), tail_s=round(0.6 + (i * 0.53) % 1.4, 3),
+                                    seed=2000 + i))
+    return out
 
 # ---------------------------------------------------------------- how each script is rendered
 VOICES = ("en-us", "en-gb", "en-gb-x-rp", "en-us+f3", "en+m3", "en-gb-scotland", "en-us+f2",

@@ -187,6 +187,9 @@ class FileScore:
     filler_true: int = 0
     nonlex_tp: int = 0
     nonlex_true: int = 0
+    nonlex_pred: int = 0
+    """Reported hesitations (kind "hesitation"); nonlex_pred_tp of them match a spoken um/uh/er/erm/hmm."""
+    nonlex_pred_tp: int = 0
     lex_tp: int = 0
     lex_true: int = 0
     lookalike_fa: int = 0
@@ -239,6 +242,10 @@ def score_file(name: str, truth: dict, result: dict, groups: dict[str, str] | No
             fs.nonlex_tp += not lexical
         else:
             fs.misses.append(f"filler {t['text']!r} {t['start']:.2f}-{t['end']:.2f}")
+    for i, p in enumerate(preds):
+        if p.get("kind", "hesitation") == "hesitation":
+            fs.nonlex_pred += 1
+            fs.nonlex_pred_tp += i in match and truths[match[i]]["text"].lower() in NON_LEXICAL
     unmatched = [p for i, p in enumerate(preds) if i not in match]
     for p in unmatched:
         fs.false_alarms.append(f"filler {p.get('text')!r} {p['start']:.2f}-{p['end']:.2f}")

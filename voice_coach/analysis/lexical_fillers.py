@@ -20,6 +20,12 @@ DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those", "wh
                          "each", "same", "different", "another", "other", "kind", "sort", "my", "our", "your", "their", "his", "her", "its", "no"})
 KNOW_OBJECT = frozenset({"that", "what", "how", "why", "if", "when", "where", "who", "whether", "the", "a", "an", "about",
                          "this", "those", "these", "which", "anything", "everything", "nothing", "something"})
+LIKE_VERB_BEFORE = frozenset({"i", "you", "we", "they", "he", "she", "people", "would", "i'd", "we'd", "you'd", "they'd",
+                              "he'd", "she'd", "do", "don't", "did", "didn't", "does", "doesn't", "to", "might", "could",
+                              "should", "will", "i'll", "we'll", "really", "also", "still", "who", "not", "never", "always"})
+"""After these, "like" is the verb ("I like the moment", "I would like to", "we also like ..."), never a filler."""
+LIKE_FILLER_BEFORE = frozenset({"was", "is", "were", "are", "and", "but", "so", "or", "just", "it's", "that's", "been", "be"})
+"""After these, a "like" set off by a pause is the filler ("she was, like, really annoyed")."""
 PAUSE_EVIDENCE_S = 0.25
 GAP_REACH_S = 0.2
 """How far a silence in the samples may sit from a word boundary and still count as a pause there."""
@@ -80,6 +86,33 @@ def _set_off(words: Sequence[Word], i: int, j: int, gaps: Sequence[Span]) -> boo
     return _left_set_off(words, i, gaps) and _right_set_off(words, j, gaps)
 
 
+def _silence_at(gaps: Sequence[Span], t: float, reach: float = 0.05) -> bool:
+    return any(g.start - reach <= t <= g.end + reach for g in gaps)
+
+
+def _like_is_filler(words: Sequence[Word], bare: Sequence[str], i: int, gaps: Sequence[Span]) -> bool:
+    """ "like" as a filler: set off on both sides, and not where the verb or the preposition stands.
+
+    After a subject or a modal ("I like the moment", "I would like to") it is the verb; before "to"
+    ("like to know") too. After any other word but a copula or a conjunction ("customers like fast
+    replies", "sounded like a friend") it needs punctuation or a real silence right at both of its
+    edges, not just a silence somewhere near (stop closures inside the phrase are short gaps).
+    """
+    prev = bare[i - 1] if i > 0 else ""
+    nxt = bare[i + 1] if i + 1 < len(bare) else ""
+    prev_comma = i > 0 and _comma_after(words[i - 1])
+    if not prev_comma and (prev in LIKE_VERB_BEFORE or (nxt == "to" and not _comma_after(words[i]))):
+        return False
+    if not _set_off(words, i, i, gaps):
+        return False
+    if i == 0 or prev_comma or _ends_clause(words[i - 1]) or prev in LIKE_FILLER_BEFORE:
+        return True
+    left = words[i].start - words[i - 1].end >= PAUSE_EVIDENCE_S or _silence_at(gaps, words[i].start)
+    right = (_comma_after(words[i]) or i + 1 >= len(words) or words[i + 1].start - words[i].end >= PAUSE_EVIDENCE_S
+             or _silence_at(gaps, words[i].end))
+    return left and right
+
+
 def is_non_lexical(text: str) -> bool:
     return _bare(text) in NON_LEXICAL
 
@@ -113,7 +146,7 @@ def lexical_filler_spans(words: Sequence[Word], gaps: Sequence[Span] = ()) -> li
             hit = (i, i + 1)
         elif b in {"kind", "sort"} and nxt == "of" and prev not in DETERMINERS and not prev.endswith("'s"):
             hit = (i, i + 1)
-        elif b == "like" and _set_off(words, i, i, gaps):
+        elif b == "like" and _like_is_filler(words, bare, i, gaps):
             hit = (i, i)
         elif b in CLAUSE_START - {"like"} and _ends_clause(words[i - 1] if i else None) and _comma_after(words[i]):
             hit = (i, i)

@@ -225,4 +225,123 @@ def trim_background(samples: np.ndarray, spans: list[Span], min_background_s: fl
                 end = _time_of_frame_edge(a + off[-1] + 1)
         if end > start:
             out.append(Span(round(start, 4), round(end, 4)))
-    return out
+    return extend_soft_edges(samples, out, energy)
+
+
+SOFT_REACH_S = 0.35
+"""How far from a span's edge a soft stretch of voice may start and still belong to it."""
+SOFT_MAX_S = 2.5
+SOFT_MIN_S = 0.1
+SOFT_FLOOR_WINDOW = 40  # frames (0.2 s): the quietest such window beside the span is its noise floor
+SOFT_OVER_FLOOR_DB = 6.0
+SOFT_PEAK_OVER_FLOOR_DB = 12.0
+
+
+def _floor_of(region: np.ndarray) -> float | None:
+    """The noise floor of a stretch between spans: the median of its quietest 0.2 s."""
+    if len(region) < SOFT_FLOOR_WINDOW:
+        return None
+    windows = np.lib.stride_tricks.sliding_window_view(region, SOFT_FLOOR_WINDOW)[::4]
+    return float(np.median(windows, axis=1).min())
+
+
+def _runs(mask: np.ndarray, bridge: int = 2) -> list[tuple[int, int]]:
+    idx = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    runs: list[list[int]] = []
+    for a, b in zip(idx[::2], idx[1::2]):
+        if runs and a - runs[-1][1] <= bridge:
+            runs[-1][1] = int(b)
+        else:
+            runs.append([int(a), int(b)])
+    return [(a, b) for a, b in runs]
+
+
+def _grow(energy: np.ndarray, lo: int, hi: int, floor: float, direction: int, reach: int, max_frames: int,
+          min_frames: int, accept) -> int:
+    """The new edge of a span whose edge is `hi` (direction -1: its start, region [lo, hi)) or `lo` (+1: its end,
+    region [lo, hi)). Runs above the floor are taken one by one outwards; short fragments (a soft
+    onset's first bits) carry the reach on without being taken alone."""
+    runs = _runs(energy[lo:hi] >= floor + SOFT_OVER_FLOOR_DB, bridge=4)
+    runs = [(a + lo, b + lo) for a, b in runs]
+    if direction < 0:
+        edge = anchor = hi
+        for ra, rb in reversed(runs):
+            if anchor - rb > reach or hi - ra > max_frames or ra <= lo:
+                break
+            if rb - ra < min_frames:
+                if percentile(energy[ra:rb], 90) < floor + SOFT_PEAK_OVER_FLOOR_DB:
+                    break
+                anchor = ra
+                continue
+            if not accept(ra, rb, floor, rb >= edge - 1):
+                break
+            edge = anchor = ra
+        return edge
+    edge = anchor = lo
+    for ra, rb in runs:
+        if ra - anchor > reach or rb - lo > max_frames or rb >= hi:
+            break
+        if rb - ra < min_frames:
+            if percentile(energy[ra:rb], 90) < floor + SOFT_PEAK_OVER_FLOOR_DB:
+                break
+            anchor = rb
+            continue
+        if not accept(ra, rb, floor, ra <= edge + 1):
+            break
+        edge = anchor = rb
+    return edge
+
+
+def extend_soft_edges(samples: np.ndarray, spans: list[Span], energy: np.ndarray | None = None) -> list[Span]:
+    """Grow each span over soft voice next to it that Silero did not call speech.
+
+    Quiet, breathy voices and soft hesitations ("um" at the start, "hmm" before a pause) sit well
+    above the noise floor but under Silero's threshold, so the answer seemed to start late and
+    pauses were reported over spoken sound. Beside each span, the noise floor is measured in the
+    stretch between it and its neighbour (its quietest 0.2 s); a run of frames above that floor is
+    taken into the span when it starts within SOFT_REACH_S of the edge, is at the speaker's own
+    level (not more than BACKGROUND_DB under it, so distant talk stays out), and, unless it
+    touches the span, sounds voiced (a breath, a click or hiss does not). Repeated outwards, so a
+    stretch of speech that only dipped in level is joined again: a pause needs the samples to
+    agree with Silero that nobody is speaking.
+    """
+    if not spans:
+        return spans
+    if energy is None:
+        energy = frame_energy_db(samples)
+    from voice_coach.analysis.hesitations import island_sound  # acoustic test of a voiced island
+
+    reference = _reference_level(spans, _levels(energy, spans))
+    n = len(energy)
+    reach = int(SOFT_REACH_S * SAMPLE_RATE / HOP)
+    max_frames = int(SOFT_MAX_S * SAMPLE_RATE / HOP)
+    min_frames = int(SOFT_MIN_S * SAMPLE_RATE / HOP)
+    edges = [[_frame_of(int(s.start * SAMPLE_RATE)), min(n, _frame_of(int(s.end * SAMPLE_RATE)) + 1)] for s in spans]
+
+    def accept(a: int, b: int, floor: float, touching: bool) -> bool:
+        if b - a < min_frames:
+            return False
+        level = percentile(energy[a:b], 90)
+        if level < max(floor + SOFT_PEAK_OVER_FLOOR_DB, reference - BACKGROUND_DB):
+            return False
+        return touching or island_sound(samples, Span(_time_of_frame_edge(a), _time_of_frame_edge(b))).hesitation_like
+
+    for i, (a, b) in enumerate(edges):
+        lo = edges[i - 1][1] if i else 0
+        hi = edges[i + 1][0] if i + 1 < len(edges) else n
+        # backwards from the start, then forwards from the end
+        floor = _floor_of(energy[lo:a])
+        if floor is not None:
+            edges[i][0] = _grow(energy, lo, a, floor, -1, reach, max_frames, min_frames, accept)
+        floor = _floor_of(energy[b:hi])
+        if floor is not None:
+            edges[i][1] = _grow(energy, b, hi, floor, +1, reach, max_frames, min_frames, accept)
+    merged: list[list[float]] = []
+    for (a, b), s in zip(edges, spans):
+        start = min(s.start, _time_of_frame_edge(a))
+        end = max(s.end, _time_of_frame_edge(b) if b < n else s.end)
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Span(round(a, 4), round(b, 4)) for a, b in merged]
