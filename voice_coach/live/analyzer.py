@@ -112,6 +112,7 @@ class LiveAnalyzer:
         self._early: EarlyText | None = None
         self._early_speech_end = 0  # speech end (samples) the last early job covered, so each pause asks once
         self._next_committed = 0  # end of the last stretch the worker took for good
+        self._done_end = 0  # end of the last stretch whose words are in self._words
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
@@ -250,8 +251,9 @@ class LiveAnalyzer:
         release_free_memory()
 
     def _transcribe(self, start: int, end: int, final: bool = False) -> None:
-        """One closed stretch. Early text of it is reused when nothing was said after it; at the end
-        of the answer it is reused as the head, and only the audio after it is transcribed."""
+        """One closed stretch. Early text of it is reused when nothing was said after it; otherwise the
+        whole stretch is transcribed, at the end of the answer too (Enter), so an answer ended by
+        Enter reads as the same answer ended by silence."""
         self._next_committed = end
         prompt = self._prompt()
         early, self._early = self._early, None
@@ -260,11 +262,11 @@ class LiveAnalyzer:
         if early is not None and not self._speech_after(early.end, end):
             words = list(early.words)
             self.early_kept += 1
-        elif early is not None and final:
-            head = list(early.words)
-            self.early_kept += 1
-            words = head + self._whisper(self._tail_start(early.end, end), end, self._join_prompt(prompt, head))
         else:
+            # Speech after the early text (Enter during or right after it): the whole stretch again,
+            # as the silence ending does. Early text cut at a 0.1 s gap ends mid-sentence ("Our
+            # complaint rate dropped."), and the words after it, transcribed alone, came out garbled
+            # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
             found = self._count_hesitations(start, end, words)
@@ -274,18 +276,7 @@ class LiveAnalyzer:
         with self._lock:
             self._words.extend(words)
             self._hesitations += found
-
-    @staticmethod
-    def _join_prompt(prompt: str | None, head: list[Word]) -> str | None:
-        tokens = [*(prompt or "").split(), *(w.text for w in head)]
-        return " ".join(tokens[-PROMPT_WORDS:]) or None
-
-    def _tail_start(self, after: int, end: int) -> int:
-        """Just before the first speech after `after` (the early text's end), as a stretch starts."""
-        frame0 = after // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
-        first = (frame0 + int(above[0])) * FRAME_SAMPLES if len(above) else after
-        return max(after, first - int(LEAD_PAD_S * SAMPLE_RATE))
+            self._done_end = end
 
     def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
         """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
@@ -322,11 +313,28 @@ class LiveAnalyzer:
         with self._lock:
             return tuple(self._words)
 
-    def stats(self) -> LiveStats:
+    def heard_words(self) -> tuple[tuple[Word, ...], bool]:
+        """The words so far with the early text of the open stretch, and whether they reach the
+        last speech heard (False while speech is waiting to be transcribed): what the live view
+        shows and what the end-of-turn rule reads."""
         t = self._tracker
         with self._lock:
-            words = tuple(self._words)
+            words, done_end = tuple(self._words), self._done_end
+        early = self._early
+        if early is not None and early.start >= done_end:
+            words, done_end = words + early.words, early.end
+        if t.last_speech_frame is None:
+            return words, True
+        return words, done_end >= (t.last_speech_frame + 1) * FRAME_SAMPLES
+
+    def stats(self) -> LiveStats:
+        t = self._tracker
+        words, _ = self.heard_words()
+        with self._lock:
             hesitations = self._hesitations
+            done_end = self._done_end
+        early = self._early
+        shown_end = early.end if early is not None and early.start >= done_end else done_end
         lexical = sum(1 for _ in lexical_filler_spans(words))
         spoken = [w for w in words if not is_non_lexical(w.text)]
         wpm = None
@@ -341,8 +349,16 @@ class LiveAnalyzer:
             words=words,
             wpm=wpm,
             filler_count=hesitations + lexical,
-            pending_s=(self.recording.length - self._next) / SAMPLE_RATE,
+            pending_s=self._pending_s(shown_end),
         )
+
+    def _pending_s(self, shown_end: int) -> float:
+        """Speech heard but not yet in the words shown (0 when they reach the last speech)."""
+        t = self._tracker
+        if t.last_speech_frame is None:
+            return 0.0
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        return max(0.0, (speech_end - shown_end) / SAMPLE_RATE)
 
     def finish(self, source: str = "") -> AnswerAnalysis:
         """Transcribe what is left, wait for the worker, and analyse the whole answer."""
