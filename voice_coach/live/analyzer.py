@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,9 +44,12 @@ FILE_STRETCH_S = (15.0, 28.0, 3.75)
 """A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
 LEAD_PAD_S = 0.25
 PROMPT_WORDS = 40
-EARLY_SILENCE_S = 0.1
-"""Live: voice activity off this long (a gap between words or sentences) lets an idle worker transcribe
-the open stretch early, in case the answer ends here."""
+EARLY_SILENCE_S = 0.45
+"""Live: voice activity off this long (a gap between phrases or sentences) lets an idle worker transcribe
+the open stretch early, in case the answer ends here. At 0.1 s (and still at 0.25 s) gaps between
+words started jobs (each one a full 30 s encoder pass), so when the answer really ended the worker
+was still busy with a mid-sentence one, and the end-of-turn rule read the last sentence 2-5 s late
+at load 5 (bench/latency.py --turns)."""
 EARLY_MIN_S = 1.0
 """Live: the open stretch holds at least this much audio before it is transcribed early."""
 
@@ -116,6 +120,9 @@ class LiveAnalyzer:
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
+        self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
+        self._calls = 0
+        self._busy_since: float | None = None
         self._error: BaseException | None = None
         self._queue: queue.Queue[tuple[str, int, int] | None] | None = None
         self._worker: threading.Thread | None = None
@@ -228,8 +235,16 @@ class LiveAnalyzer:
 
     def _whisper(self, start: int, end: int, prompt: str | None) -> list[Word]:
         """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
-        words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
-                                                  prompt=prompt))
+        began = time.monotonic()
+        self._busy_since = began
+        try:
+            words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
+                                                      prompt=prompt))
+        finally:
+            self._busy_since = None
+            spent = time.monotonic() - began
+            self._calls += 1
+            self._call_s += (spent - self._call_s) / min(self._calls, 5)
         probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         pad = start % FRAME_SAMPLES
         islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
@@ -359,6 +374,22 @@ class LiveAnalyzer:
             return 0.0
         speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
         return max(0.0, (speech_end - shown_end) / SAMPLE_RATE)
+
+    def backlog(self) -> tuple[float, float]:
+        """(seconds of speech not yet transcribed for good, estimated seconds of work left): what the
+        session shows while the analysis is finished ("analysing the last 12 s, about 3 s left")."""
+        t = self._tracker
+        if t.last_speech_frame is None:
+            return 0.0, 0.0
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        left_s = max(0.0, (speech_end - self._done_end) / SAMPLE_RATE)
+        if left_s <= 0:
+            return 0.0, 0.0
+        jobs = self._queue.qsize() if self._queue is not None else 0
+        since = self._busy_since
+        running = max(0.0, self._call_s - (time.monotonic() - since)) if since is not None else 0.0
+        per_call = self._call_s or 1.0
+        return left_s, running + jobs * per_call
 
     def finish(self, source: str = "") -> AnswerAnalysis:
         """Transcribe what is left, wait for the worker, and analyse the whole answer."""
