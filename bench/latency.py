@@ -20,6 +20,18 @@ listening is what it would need then: recording plus voice activity only.
            transcribed them, then replay the last S seconds in real time (a shortcut, labelled in
            the output; valid only where transcription keeps up with real time)
 Raw figures per run go to bench/out/latency/runs_<model>.jsonl; `--table-from FILE` prints their table.
+
+  .venv/bin/python -m bench.latency --turns [--busy] [--turn-tail S]
+End of turn: story answers with 2.5-6 s thinking pauses between sentences (one right before the
+result in every answer, bench/turn_stories.py), ended by the session's own rule (analysis/turn_end.py
++ CaptureSettings), not by Enter. Reports the time from the last word to feedback ready to play
+(judged-over delay on the audio clock + finish/feedback on the wall clock), cut-offs (the answer
+judged over before its last word), answer judged over -> feedback, and live-word lag: for each word
+Whisper returns, the time from its end in the audio to its first appearance in LiveStats.words,
+polled every 0.05 s while the answer is replayed in real time. With --turn-tail S, all but the
+last S s of each answer are fed fast with the worker drained after every block (a worker that keeps
+up: the cut-off count is exact for the text rule, the lag covers the real-time part only).
+--busy keeps one core busy with another process (`python3 -c "while True: pass"`) meanwhile.
 """
 
 from __future__ import annotations
@@ -287,6 +299,158 @@ def table(runs: list[Run]) -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------- end of turn
+TURN_CAPTURE = CaptureSettings(max_answer_s=3600.0, no_answer_s=60.0)
+"""The session's capture rules (end of turn on, --end-silence 6 s)."""
+
+
+def turn_answer(i: int):
+    """(samples, last word s, voice, rate) of story i with thinking pauses; cached as WAV."""
+    import soundfile as sf
+
+    from bench.turn_stories import STORIES
+
+    sentences, before = STORIES[i % len(STORIES)]
+    voice, rate = VOICES[i % len(VOICES)], RATES[(i * 3) % len(RATES)]
+    wav = OUT / "latency" / f"turn_{i}.wav"
+    meta = wav.with_suffix(".json")
+    if not (wav.is_file() and meta.is_file()):
+        from voice_coach.testing.synth import build_answer, write_wav
+
+        rng = np.random.default_rng(500 + i)
+        other = int(rng.integers(1, before))  # a second thinking pause earlier in the story
+        items: list = []
+        for k, sentence in enumerate(sentences):
+            if k in (before, other):
+                items.append(float(rng.uniform(2.5, 6.0)) if k != before else float(rng.uniform(2.8, 6.0)))
+            items.append(sentence)
+        answer = build_answer(items, voice=voice, rate_wpm=rate, seed=600 + i, noise_snr_db=30.0, tail_s=SILENCE_TAIL_S)
+        wav.parent.mkdir(parents=True, exist_ok=True)
+        write_wav(wav, answer)
+        meta.write_text(json.dumps({"last_sound_s": answer.last_speech_s, "pauses": answer.pauses(2.0)}))
+    samples, _ = sf.read(str(wav), dtype="float32")
+    info = json.loads(meta.read_text())
+    return samples, float(info["last_sound_s"]), voice, rate, info["pauses"]
+
+
+class PacedReplay:
+    """Fast (worker drained after every block) up to `fast_until`, then in real time; records the
+    wall time each real-time block was handed over."""
+
+    def __init__(self, samples: np.ndarray, fast_until: int, drain) -> None:
+        self.samples, self.fast_until, self.drain = samples, fast_until, drain
+        self.t0 = 0.0  # wall time at which audio sample `fast_until` was handed over
+        self._closed = False
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        for i in range(0, self.fast_until, BLOCK):
+            if self._closed:
+                return
+            yield self.samples[i:i + BLOCK]
+            self.drain()
+        self.t0 = time.monotonic()
+        for n, i in enumerate(range(self.fast_until, len(self.samples), BLOCK)):
+            if self._closed:
+                return
+            delay = self.t0 + (n + 1) * BLOCK / SAMPLE_RATE - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            yield self.samples[i:i + BLOCK]
+
+    def close(self) -> None:
+        self._closed = True
+
+
+def turn_run(transcriber, i: int, tail_s: float | None) -> dict:
+    samples, last, voice, rate, pauses = turn_answer(i)
+    live = LiveAnalyzer(transcriber, AnalysisSettings(expect_star=True), background=True, model_name=transcriber.name)
+    fast_until = 0 if tail_s is None else max(0, int((last - tail_s) * SAMPLE_RATE)) // BLOCK * BLOCK
+    replay = PacedReplay(samples, fast_until, live.drain)
+    seen: dict[tuple[str, float], float] = {}
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            now = time.monotonic()
+            for w in live.stats().words:
+                seen.setdefault((w.text, round(w.end, 1)), now)
+            stop.wait(0.05)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    cap = capture_answer(replay, live, TURN_CAPTURE)
+    stop.set()
+    poller.join()
+    analysis = live.finish(source="bench")
+    finished = time.monotonic()
+    feedback_ready(analysis)
+    ready = time.monotonic()
+    data = analysis.to_dict()
+    start_s = fast_until / SAMPLE_RATE
+    lags = [seen_at - (replay.t0 + (end - start_s)) for (text, end), seen_at in seen.items() if end > start_s + 0.2]
+    return {"story": i, "voice": voice, "rate": rate, "reason": str(cap.reason), "last_s": last,
+            "ended_s": cap.duration_s, "cut": cap.duration_s < last, "judged_s": cap.duration_s - last,
+            "after_s": ready - cap.ended_at, "finish_s": finished - cap.ended_at,
+            "last_to_feedback_s": cap.duration_s - last + ready - cap.ended_at, "lags": lags,
+            "pause_s": [round(b - a, 1) for a, b in pauses], "load_1min": os.getloadavg()[0],
+            "transcript": data.get("transcript", "")}
+
+
+def turn_table(runs: list[dict], label: str) -> list[str]:
+    fine = [r for r in runs if not r["cut"]]
+    ltf = [r["last_to_feedback_s"] for r in fine]
+    after = [r["after_s"] for r in runs]
+    lags = [x for r in runs for x in r["lags"]]
+    quick = sum(r["judged_s"] < 2.0 for r in fine)
+    return [f"| {label} | {len(runs)} | {sum(r['cut'] for r in runs)} | {quick}/{len(fine)} | "
+            f"{pct(ltf, 50):.2f} | {max(ltf) if ltf else float('nan'):.2f} | {pct(after, 50):.2f} | {pct(after, 95):.2f} | "
+            f"{pct(lags, 50):.2f} | {pct(lags, 95):.2f} | {len(lags)} | "
+            f"{statistics.mean(r['load_1min'] for r in runs):.1f} |"]
+
+
+TURN_HEADER = ["| machine | answers | cut-offs | judged finished (< 2 s) | last word -> feedback p50 s | worst s | "
+               "judged over -> feedback p50 s | p95 s | live-word lag p50 s | p95 s | words timed | load avg |",
+               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+
+def turns_main(args) -> int:
+    import subprocess
+    import sys
+
+    from voice_coach.live.replay import load_transcriber
+
+    print(machine_line())
+    n = args.reps
+    for i in range(n):
+        turn_answer(i)
+    transcriber = TimedTranscriber(load_transcriber(args.model))
+    transcriber.transcribe(turn_answer(0)[0][: 5 * SAMPLE_RATE])
+    synthesize("Thank you for your answer.", None, FEEDBACK_RATE_WPM)  # the speech engine is warm by then
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
+    runs = []
+    try:
+        for i in range(n):
+            r = turn_run(transcriber, i, args.turn_tail)
+            runs.append(r)
+            print(f"  story {i} {r['voice']} {r['rate']}: {r['reason']} at +{r['judged_s']:.1f} s"
+                  f"{' CUT-OFF' if r['cut'] else ''}, last word -> feedback {r['last_to_feedback_s']:.2f} s, "
+                  f"over -> feedback {r['after_s']:.2f} s, lag p95 {pct(r['lags'], 95):.2f} s, pauses {r['pause_s']}, "
+                  f"load {r['load_1min']:.1f}", flush=True)
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
+    log = OUT / "latency" / "turns.jsonl"
+    with log.open("a") as fh:
+        for r in runs:
+            fh.write(json.dumps({**r, "busy": bool(args.busy), "tail": args.turn_tail}) + "\n")
+    label = ("one core busy" if args.busy else "no extra load") + (
+        "" if args.turn_tail is None else f", last {args.turn_tail:g} s real time")
+    print(f"\nmodel {transcriber.name}; {load_average()}\n")
+    print("\n".join(TURN_HEADER + turn_table(runs, label)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=None, help="as voice-coach --model (default: embedded tiny.en)")
@@ -297,8 +461,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--realtime-tail", type=float, default=None, metavar="S",
                     help="shortcut: only the last S seconds in real time (default: the whole answer)")
     ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop")
+    ap.add_argument("--turns", action="store_true", help="end-of-turn benchmark (stories with thinking pauses)")
+    ap.add_argument("--busy", action="store_true", help="--turns: keep one core busy with another process")
+    ap.add_argument("--turn-tail", type=float, default=None, metavar="S",
+                    help="--turns: feed all but the last S s fast (worker drained), the rest in real time")
     args = ap.parse_args(argv)
     map_large_blocks()  # as the voice-coach command does at start-up
+    if args.turns:
+        if args.reps == 5 and "--reps" not in (argv or __import__("sys").argv):
+            args.reps = 8
+        return turns_main(args)
     if args.table_from:
         runs = [Run(**json.loads(line)) for line in args.table_from.read_text().splitlines() if line.strip()]
         print("\n".join(table(runs)))

@@ -311,7 +311,7 @@ def test_live_view_shows_the_running_figures() -> None:
                              wpm=171.6, filler_count=2, pending_s=2.3), title="Question 2 of 5")
     assert "Question 2 of 5" in text and "01:23" in text and "speaking" in text
     assert "pace 172 wpm" in text and "fillers 2" in text and "so I called the customer back" in text
-    assert "[2 s being transcribed]" in text and "ends after 6 s of silence or at 03:00" in text
+    assert "[2 s being transcribed]" in text and "ends 1 s after a finished answer, after 6 s of silence or at 03:00" in text
     quiet = _render(LiveStats(elapsed_s=40.0, speaking=False, speech_started=True, silence_s=3.6, words=words,
                               wpm=None, filler_count=0, pending_s=0.0), dead_air_s=3.0, enter_ends=False)
     assert "dead air  3.6 s" in quiet and "pace   -" in quiet and "Enter" not in quiet

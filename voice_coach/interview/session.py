@@ -273,9 +273,11 @@ class Interview:
                            highlight=False)
         return cap, live
 
-    @staticmethod
-    def _finish(live: Any, cap: Capture) -> tuple[Any, float]:
-        analysis = live.finish(source="microphone")
+    def _finish(self, live: Any, cap: Capture) -> tuple[Any, float]:
+        from voice_coach.views.live_view import Finishing
+
+        with Finishing(live, self.console):  # "Analysing the last 12 s of your answer, about 3 s left ..."
+            analysis = live.finish(source="microphone")
         return analysis, time.monotonic() - cap.ended_at
 
     def _respond(self, q: Question, analysis: Any, cap: Capture, finish_s: float, title: str,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,9 +44,12 @@ FILE_STRETCH_S = (15.0, 28.0, 3.75)
 """A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
 LEAD_PAD_S = 0.25
 PROMPT_WORDS = 40
-EARLY_SILENCE_S = 0.1
-"""Live: voice activity off this long (a gap between words or sentences) lets an idle worker transcribe
-the open stretch early, in case the answer ends here."""
+EARLY_SILENCE_S = 0.45
+"""Live: voice activity off this long (a gap between phrases or sentences) lets an idle worker transcribe
+the open stretch early, in case the answer ends here. At 0.1 s (and still at 0.25 s) gaps between
+words started jobs (each one a full 30 s encoder pass), so when the answer really ended the worker
+was still busy with a mid-sentence one, and the end-of-turn rule read the last sentence 2-5 s late
+at load 5 (bench/latency.py --turns)."""
 EARLY_MIN_S = 1.0
 """Live: the open stretch holds at least this much audio before it is transcribed early."""
 
@@ -112,9 +116,13 @@ class LiveAnalyzer:
         self._early: EarlyText | None = None
         self._early_speech_end = 0  # speech end (samples) the last early job covered, so each pause asks once
         self._next_committed = 0  # end of the last stretch the worker took for good
+        self._done_end = 0  # end of the last stretch whose words are in self._words
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
+        self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
+        self._calls = 0
+        self._busy_since: float | None = None
         self._error: BaseException | None = None
         self._queue: queue.Queue[tuple[str, int, int] | None] | None = None
         self._worker: threading.Thread | None = None
@@ -227,8 +235,16 @@ class LiveAnalyzer:
 
     def _whisper(self, start: int, end: int, prompt: str | None) -> list[Word]:
         """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
-        words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
-                                                  prompt=prompt))
+        began = time.monotonic()
+        self._busy_since = began
+        try:
+            words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
+                                                      prompt=prompt))
+        finally:
+            self._busy_since = None
+            spent = time.monotonic() - began
+            self._calls += 1
+            self._call_s += (spent - self._call_s) / min(self._calls, 5)
         probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         pad = start % FRAME_SAMPLES
         islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
@@ -250,8 +266,9 @@ class LiveAnalyzer:
         release_free_memory()
 
     def _transcribe(self, start: int, end: int, final: bool = False) -> None:
-        """One closed stretch. Early text of it is reused when nothing was said after it; at the end
-        of the answer it is reused as the head, and only the audio after it is transcribed."""
+        """One closed stretch. Early text of it is reused when nothing was said after it; otherwise the
+        whole stretch is transcribed, at the end of the answer too (Enter), so an answer ended by
+        Enter reads as the same answer ended by silence."""
         self._next_committed = end
         prompt = self._prompt()
         early, self._early = self._early, None
@@ -260,11 +277,11 @@ class LiveAnalyzer:
         if early is not None and not self._speech_after(early.end, end):
             words = list(early.words)
             self.early_kept += 1
-        elif early is not None and final:
-            head = list(early.words)
-            self.early_kept += 1
-            words = head + self._whisper(self._tail_start(early.end, end), end, self._join_prompt(prompt, head))
         else:
+            # Speech after the early text (Enter during or right after it): the whole stretch again,
+            # as the silence ending does. Early text cut at a 0.1 s gap ends mid-sentence ("Our
+            # complaint rate dropped."), and the words after it, transcribed alone, came out garbled
+            # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
             found = self._count_hesitations(start, end, words)
@@ -274,18 +291,7 @@ class LiveAnalyzer:
         with self._lock:
             self._words.extend(words)
             self._hesitations += found
-
-    @staticmethod
-    def _join_prompt(prompt: str | None, head: list[Word]) -> str | None:
-        tokens = [*(prompt or "").split(), *(w.text for w in head)]
-        return " ".join(tokens[-PROMPT_WORDS:]) or None
-
-    def _tail_start(self, after: int, end: int) -> int:
-        """Just before the first speech after `after` (the early text's end), as a stretch starts."""
-        frame0 = after // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0 : end // FRAME_SAMPLES + 1]) >= SPEECH_ON)
-        first = (frame0 + int(above[0])) * FRAME_SAMPLES if len(above) else after
-        return max(after, first - int(LEAD_PAD_S * SAMPLE_RATE))
+            self._done_end = end
 
     def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
         """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
@@ -322,11 +328,28 @@ class LiveAnalyzer:
         with self._lock:
             return tuple(self._words)
 
-    def stats(self) -> LiveStats:
+    def heard_words(self) -> tuple[tuple[Word, ...], bool]:
+        """The words so far with the early text of the open stretch, and whether they reach the
+        last speech heard (False while speech is waiting to be transcribed): what the live view
+        shows and what the end-of-turn rule reads."""
         t = self._tracker
         with self._lock:
-            words = tuple(self._words)
+            words, done_end = tuple(self._words), self._done_end
+        early = self._early
+        if early is not None and early.start >= done_end:
+            words, done_end = words + early.words, early.end
+        if t.last_speech_frame is None:
+            return words, True
+        return words, done_end >= (t.last_speech_frame + 1) * FRAME_SAMPLES
+
+    def stats(self) -> LiveStats:
+        t = self._tracker
+        words, _ = self.heard_words()
+        with self._lock:
             hesitations = self._hesitations
+            done_end = self._done_end
+        early = self._early
+        shown_end = early.end if early is not None and early.start >= done_end else done_end
         lexical = sum(1 for _ in lexical_filler_spans(words))
         spoken = [w for w in words if not is_non_lexical(w.text)]
         wpm = None
@@ -341,8 +364,32 @@ class LiveAnalyzer:
             words=words,
             wpm=wpm,
             filler_count=hesitations + lexical,
-            pending_s=(self.recording.length - self._next) / SAMPLE_RATE,
+            pending_s=self._pending_s(shown_end),
         )
+
+    def _pending_s(self, shown_end: int) -> float:
+        """Speech heard but not yet in the words shown (0 when they reach the last speech)."""
+        t = self._tracker
+        if t.last_speech_frame is None:
+            return 0.0
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        return max(0.0, (speech_end - shown_end) / SAMPLE_RATE)
+
+    def backlog(self) -> tuple[float, float]:
+        """(seconds of speech not yet transcribed for good, estimated seconds of work left): what the
+        session shows while the analysis is finished ("analysing the last 12 s, about 3 s left")."""
+        t = self._tracker
+        if t.last_speech_frame is None:
+            return 0.0, 0.0
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        left_s = max(0.0, (speech_end - self._done_end) / SAMPLE_RATE)
+        if left_s <= 0:
+            return 0.0, 0.0
+        jobs = self._queue.qsize() if self._queue is not None else 0
+        since = self._busy_since
+        running = max(0.0, self._call_s - (time.monotonic() - since)) if since is not None else 0.0
+        per_call = self._call_s or 1.0
+        return left_s, running + jobs * per_call
 
     def finish(self, source: str = "") -> AnswerAnalysis:
         """Transcribe what is left, wait for the worker, and analyse the whole answer."""

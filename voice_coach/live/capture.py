@@ -1,7 +1,8 @@
 """Listening to one answer: blocks from an AudioSource go into a LiveAnalyzer until the answer is over.
 
-An answer is over when the candidate presses Enter, after `end_silence_s` of silence following
-speech, at `max_answer_s`, when nobody has spoken `no_answer_s` after the question, when the source
+An answer is over when the candidate presses Enter, after `turn_silence_s` of silence once the
+words so far read as a finished answer (analysis/turn_end.py: the last sentence closed and, for a
+story question, a result told), after `end_silence_s` of silence following speech otherwise, at `max_answer_s`, when nobody has spoken `no_answer_s` after the question, when the source
 runs out (a recorded answer), on Ctrl-C, or when the microphone goes away. Every rule is judged on
 the audio's own clock (samples / 16 kHz), so a recording replayed fast ends where a live one would.
 Whatever was captured stays in the LiveAnalyzer, whatever the reason.
@@ -83,9 +84,14 @@ class CaptureSettings:
     """Nobody has spoken this long after the question: the interviewer offers to repeat it."""
     reply_silence_s: float = 1.5
     """After the repeat offer, a short "yes, please" ends this soon (a person would not wait 6 s)."""
+    turn_silence_s: float = 1.0
+    """Silence that ends an answer whose words read as finished (analysis/turn_end.py); the
+    transcript must reach the last speech heard, so a late transcription waits longer, never less."""
+    detect_turn: bool = True
+    """False: only `end_silence_s` ends the answer (the old fixed rule)."""
 
     def check(self) -> None:
-        for name in ("end_silence_s", "max_answer_s", "no_answer_s", "reply_silence_s"):
+        for name in ("end_silence_s", "max_answer_s", "no_answer_s", "reply_silence_s", "turn_silence_s"):
             if not getattr(self, name) > 0:
                 raise VoiceCoachError(f"--{name[:-2].replace('_', '-')} must be more than 0 s, not {getattr(self, name)}")
         if self.end_silence_s >= self.max_answer_s:
@@ -113,13 +119,19 @@ def is_repeat_request(words: Sequence[str]) -> bool:
 
 
 def judge(elapsed_s: float, speech_started: bool, silence_s: float, settings: CaptureSettings,
-          reply_words: Sequence[str] | None = None) -> EndReason | None:
-    """The end reason the audio so far gives, or None to keep listening (pure; the loop's rule book)."""
+          reply_words: Sequence[str] | None = None, finished: bool = False) -> EndReason | None:
+    """The end reason the audio so far gives, or None to keep listening (pure; the loop's rule book).
+
+    `finished`: the words so far, reaching the last speech heard, read as a finished answer
+    (turn_end.answer_finished); then `turn_silence_s` of silence ends it.
+    """
+    from voice_coach.analysis.turn_end import silence_needed
+
     if elapsed_s >= settings.max_answer_s:
         return EndReason.MAX_LENGTH
     if not speech_started:
         return EndReason.NO_ANSWER if elapsed_s >= settings.no_answer_s else None
-    if silence_s >= settings.end_silence_s:
+    if silence_s >= silence_needed(finished and settings.detect_turn, settings.turn_silence_s, settings.end_silence_s):
         return EndReason.SILENCE
     if reply_words is not None and silence_s >= settings.reply_silence_s and is_repeat_request(reply_words):
         return EndReason.REPEAT_REQUEST
@@ -143,6 +155,7 @@ def capture_answer(
     samples = 0
     reason: EndReason | None = None
     error: str | None = None
+    turn = _TurnReader(live, settings)
     try:
         for block in source.blocks():
             live.insert(block)
@@ -153,7 +166,9 @@ def capture_answer(
                 reason = EndReason.ENTER
             else:
                 words = [w.text for w in live.words()] if reply else None
-                reason = judge(samples / SAMPLE_RATE, live.speech_started, live.silence_s, settings, words)
+                silence = live.silence_s
+                reason = judge(samples / SAMPLE_RATE, live.speech_started, silence, settings, words,
+                               finished=turn.finished(silence))
             if reason is not None:
                 break
         else:
@@ -166,6 +181,33 @@ def capture_answer(
     with contextlib.suppress(Exception):  # a vanished device may fail to close; the answer is what matters
         source.close()
     return Capture(reason or EndReason.SOURCE_ENDED, ended_at, samples / SAMPLE_RATE, error)
+
+
+class _TurnReader:
+    """Reads the end-of-turn rule off the analyzer's words, once a silence is long enough to matter,
+    and again only when the words change."""
+
+    def __init__(self, live: LiveAnalyzer, settings: CaptureSettings) -> None:
+        self.live, self.settings = live, settings
+        self.expect_star = bool(getattr(getattr(live, "settings", None), "expect_star", True))
+        self._key: tuple | None = None
+        self._finished = False
+
+    def finished(self, silence_s: float) -> bool:
+        if not self.settings.detect_turn or silence_s < self.settings.turn_silence_s:
+            return False
+        heard = getattr(self.live, "heard_words", None)
+        if heard is None:
+            return False
+        words, covered = heard()
+        if not covered or not words:
+            return False
+        key = (len(words), words[-1])
+        if key != self._key:
+            from voice_coach.analysis.turn_end import answer_finished
+
+            self._key, self._finished = key, answer_finished(words, self.expect_star)
+        return self._finished
 
 
 # ---------------------------------------------------------------- keys and signals
