@@ -284,7 +284,7 @@ def test_real_model_session_with_followup(tmp_path: Path) -> None:
         outcome = interview.run()
         answers = store.answers(outcome.session_id)
     assert len(answers) == 2 and answers[1].is_followup and answers[1].parent_number == 1
-    main, follow = answers[0].analysis, answers[1].analysis
+    main, follow = answers[0].analysis.to_dict(), answers[1].analysis.to_dict()
     assert main["model"].startswith("tiny.en")
     words = main["transcript"].lower()
     assert all(w in words for w in ("help desk", "laptop", "replacement", "three branches")), words
