@@ -158,3 +158,33 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, answers):
 def test_missing_model_folder_is_one_line(tmp_path, answers):
     proc = run_cli("--model", str(tmp_path), str(answers[0][0]))
     assert proc.returncode == 2 and "no model.bin" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_nan_and_inf_samples_are_read_as_silence_and_said_once(tmp_path, answers):
+    """A damaged float file: the NaN/inf samples become silence, one line says so, the speech is analysed."""
+    _, truth = answers[0]
+    data = truth.samples.astype(np.float32).copy()
+    data[int(0.2 * 16000):int(0.5 * 16000)] = np.nan  # inside the lead-in silence
+    data[int(1.0 * 16000)] = np.inf
+    path = tmp_path / "damaged.wav"
+    sf.write(path, data, 16000, subtype="FLOAT")
+    proc = run_cli("--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout)
+    assert r["no_speech"] is False and "refund" in r["transcript"].lower()
+    assert r["pauses"]["response_latency_s"] == pytest.approx(truth.first_speech_s, abs=0.06)
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "4,801 samples" in lines[0] and "read as silence" in lines[0], proc.stderr
+    assert "RuntimeWarning" not in proc.stderr
+
+
+def test_impossible_sample_rate_is_one_line(tmp_path, answers):
+    good, _ = answers[0]
+    raw = bytearray(good.read_bytes())
+    raw[24:28] = (1_000_000_000).to_bytes(4, "little")  # the fmt chunk's sample rate
+    path = tmp_path / "fast.wav"
+    path.write_bytes(bytes(raw))
+    proc = run_cli("--json", str(path))
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "sample rate" in lines[0] and "Traceback" not in proc.stderr, proc.stderr

@@ -60,8 +60,26 @@ def _check_wav_header(path: Path) -> None:
         raise AudioInputError(f"{path}: corrupt WAV: no audio data chunk")
 
 
-def iter_blocks(path: Path | str, block_samples: int = BLOCK_SAMPLES) -> Iterator[np.ndarray]:
-    """Yield the file as 16 kHz mono float32 blocks of `block_samples` (the last may be shorter)."""
+MAX_RATE_HZ = 768_000
+"""No real recording is sampled faster; a header that says so is damaged."""
+
+
+def _finite(block: np.ndarray, bad: list[int]) -> np.ndarray:
+    """NaN and infinite samples (a damaged float file) become silence, counted in `bad`; the rest is kept."""
+    ok = np.isfinite(block)
+    if ok.all():
+        return block
+    bad[0] += int(block.size - np.count_nonzero(ok))
+    return np.where(ok, block, np.float32(0.0)).astype(np.float32, copy=False)
+
+
+def iter_blocks(path: Path | str, block_samples: int = BLOCK_SAMPLES,
+                notices: list[str] | None = None) -> Iterator[np.ndarray]:
+    """Yield the file as 16 kHz mono float32 blocks of `block_samples` (the last may be shorter).
+
+    Samples that are not numbers are read as silence and said once in `notices`, so the rest of the
+    answer is still analysed (a NaN would otherwise spread through every level and filter after it).
+    """
     import av  # heavy: imported only when a file is decoded
 
     path = Path(path)
@@ -75,6 +93,10 @@ def iter_blocks(path: Path | str, block_samples: int = BLOCK_SAMPLES) -> Iterato
     try:
         if not container.streams.audio:
             raise AudioInputError(f"{path}: has no audio stream")
+        rate = container.streams.audio[0].rate or 0
+        if not 0 < rate <= MAX_RATE_HZ:
+            raise AudioInputError(f"{path}: damaged header: a sample rate of {rate:,} Hz is not a real recording")
+        bad = [0]
         # Keep the channels and average them here: a mono downmix by the resampler can exceed full scale.
         resampler = av.audio.resampler.AudioResampler(format="fltp", rate=SAMPLE_RATE)
         try:
@@ -83,7 +105,7 @@ def iter_blocks(path: Path | str, block_samples: int = BLOCK_SAMPLES) -> Iterato
                     pending = np.concatenate([pending, _mono(out.to_ndarray())])
                 while len(pending) >= block_samples:
                     produced += block_samples
-                    yield pending[:block_samples].copy()
+                    yield _finite(pending[:block_samples].copy(), bad)
                     pending = pending[block_samples:]
             for out in resampler.resample(None):
                 pending = np.concatenate([pending, _mono(out.to_ndarray())])
@@ -93,9 +115,12 @@ def iter_blocks(path: Path | str, block_samples: int = BLOCK_SAMPLES) -> Iterato
         container.close()
     if len(pending):
         produced += len(pending)
-        yield pending.astype(np.float32, copy=False)
+        yield _finite(pending.astype(np.float32, copy=False), bad)
     if produced == 0:
         raise AudioInputError(f"{path}: the file holds no audio samples")
+    if bad[0] and notices is not None:
+        notices.append(f"{bad[0]:,} samples ({bad[0] / SAMPLE_RATE:.2f} s) were not numbers (NaN or infinite) "
+                       "and were read as silence")
 
 
 def load_audio(path: Path | str) -> np.ndarray:

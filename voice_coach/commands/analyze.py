@@ -98,20 +98,23 @@ def run(args: argparse.Namespace) -> int:
     transcriber = load_transcriber(args.model, args.device, args.compute_type)
     show_progress = err.is_terminal and not args.json
     for path in readable:
+        notices: list[str] = []
         try:
             if show_progress:
                 total = probe_duration(path)
                 with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[done]}"),
                               TimeElapsedColumn(), console=err, transient=True) as bar:
                     task = bar.add_task(f"analysing {path.name}", total=total or None, done="")
-                    result = analyze_file(path, settings, transcriber=transcriber,
+                    result = analyze_file(path, settings, transcriber=transcriber, notices=notices,
                                           progress=lambda s: bar.update(task, completed=s, done=f"{s:.0f} s of audio"))
             else:
-                result = analyze_file(path, settings, transcriber=transcriber)
+                result = analyze_file(path, settings, transcriber=transcriber, notices=notices)
         except VoiceCoachError as exc:
             print(f"voice-coach: {exc}", file=sys.stderr)
             failures += 1
             continue
+        for notice in notices:
+            print(f"voice-coach: {path}: {notice}", file=sys.stderr)
         if args.json:
             sys.stdout.write(json.dumps(result.to_dict()) + "\n")
             sys.stdout.flush()

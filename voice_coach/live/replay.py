@@ -28,12 +28,14 @@ def analyze_file(
     model: str | None = None,
     progress: Progress | None = None,
     transcriber: Transcriber | None = None,
+    notices: list[str] | None = None,
 ) -> AnswerAnalysis:
+    """The whole analysis of one file; what was wrong with it but could be read past goes to `notices`."""
     transcriber = transcriber or load_transcriber(model)
     live = LiveAnalyzer(
         transcriber, settings, background=False, model_name=getattr(transcriber, "name", ""), stretch_s=FILE_STRETCH_S
     )
-    for block in iter_blocks(Path(path)):
+    for block in iter_blocks(Path(path), notices=notices):
         live.insert(block)
         if progress:
             progress(live.recording.length / SAMPLE_RATE)
