@@ -535,6 +535,48 @@ def job_terms(words: Sequence[Word], terms: Sequence[str]) -> tuple[tuple[str, i
     return tuple(out)
 
 
+# ------------------------------------------------------------------ a situational answer's plan
+_STEP_OPENERS = re.compile(
+    r"\b(?:i'd|i would|i will|i'll|i'm going to|i am going to|i usually|i always|i normally|i first|"
+    r"i try to|i make sure|i ask|i check|i tell|i explain|i offer|i'd first|"
+    r"first(?:ly)?|then|next|after that|once|before|finally|if (?:that|it|they|nothing))\b")
+_OUTCOME_CUES = re.compile(
+    r"\b(?:so that|that way|so they|so the customer|so the caller|so the user|hopefully|by the end|in the end|"
+    r"end up|ends up|would end|they'd (?:leave|feel|know|have|be)|they would (?:leave|feel|know|have|be)|"
+    r"should (?:be|have|feel|calm|know|leave)|the (?:result|outcome|goal)|resolved|sorted|fixed|satisfied|"
+    r"happy|calm(?:s|ed)? down|knows? what|leave(?:s)? the call|no need to call back|won't have to)\b")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A situational answer judged as a plan: the steps the candidate would take and the outcome expected."""
+
+    steps: int
+    """Sentences that state a step the candidate would take (or takes)."""
+    outcome: bool
+    """A sentence says how it should end (what the customer would have, feel or know)."""
+    outcome_start: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"steps": self.steps, "outcome": self.outcome, "outcome_start": _r(self.outcome_start)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Plan:
+        return cls(int(d.get("steps", 0)), bool(d.get("outcome", False)), _f(d.get("outcome_start")))
+
+
+def plan_of(sentences: Sequence[Sentence]) -> Plan:
+    """Steps and expected outcome by wording cues; a first-person step of one's own counts, "I think" alone not."""
+    steps, outcome_at = 0, None
+    for text, start, _ in sentences:
+        low = " ".join(words_of(text))
+        if _STEP_OPENERS.search(low):
+            steps += 1
+        if outcome_at is None and _OUTCOME_CUES.search(low):
+            outcome_at = start
+    return Plan(steps, outcome_at is not None, outcome_at)
+
+
 # ------------------------------------------------------------------ the answer's content
 @dataclass(frozen=True)
 class ContentResult:
@@ -547,6 +589,8 @@ class ContentResult:
     job_terms: tuple[tuple[str, int], ...] = ()
     note: str | None = None
     """Why the talking points were not judged although a question was given (the model is missing)."""
+    plan: Plan | None = None
+    """For a situational question: its steps and expected outcome; None for other kinds."""
 
     @property
     def coverage(self) -> float | None:
@@ -566,6 +610,7 @@ class ContentResult:
             "top_words": [{"word": w, "count": c} for w, c in self.top_words],
             "job_terms": [{"term": t, "count": c} for t, c in self.job_terms],
             "note": self.note,
+            "plan": None if self.plan is None else self.plan.to_dict(),
         }
 
     @classmethod
@@ -577,15 +622,17 @@ class ContentResult:
                    tuple((str(r["phrase"]), int(r["count"])) for r in d.get("repeats") or ()),
                    tuple((str(r["word"]), int(r["count"])) for r in d.get("top_words") or ()),
                    tuple((str(r["term"]), int(r["count"])) for r in d.get("job_terms") or ()),
-                   d.get("note"))
+                   d.get("note"), Plan.from_dict(d["plan"]) if d.get("plan") else None)
 
 
 def analyze_content(words: Sequence[Word], sentences: Sequence[Sentence], question: Any = None,
                     terms: Sequence[str] = (), encode: Encode | None = None) -> ContentResult:
     """The content of one answer. `question` (interview.bank.Question or None) gives the talking points
     and their examples; `encode` is the sentence model (None: the real one, loaded on first use)."""
-    language = dict(hedges=find_hedges(words), repeats=find_repeats(words), top_words=top_words(words),
-                    job_terms=job_terms(words, terms))
+    language: dict[str, Any] = dict(hedges=find_hedges(words), repeats=find_repeats(words), top_words=top_words(words),
+                                    job_terms=job_terms(words, terms))
+    if getattr(question, "kind", None) == "situational":
+        language["plan"] = plan_of(sentences)
     points = tuple(getattr(question, "listen_for", ()) or ()) if question is not None else ()
     if not points:
         return ContentResult(**language)
