@@ -45,6 +45,7 @@ could should may might must shall just very really about into over than then too
 own rather instead while more most other some any each every all both either neither out up down off
 again once yes yeah okay ok oh well get got getting go going went gone make made say said says tell told
 thing things something anything everything nothing lot lots bit kind sort way
+guess suppose maybe perhaps probably think know mean like actually basically literally hopefully sure
 don't didn't doesn't can't couldn't won't wouldn't isn't wasn't aren't weren't haven't hasn't
 customer customers caller callers user users candidate person people someone
 """.split())
@@ -225,39 +226,45 @@ def unit_features(point: str, examples: Sequence[str], point_enc: Any, example_e
     """(unit, features in FEATURES order) for each sentence and each pair of adjacent sentences."""
     import numpy as np
 
-    def best_match(q_tokens: Any) -> list[Any]:
-        """Per sentence: for each token of q, its best cosine with a token of that sentence."""
-        return [(q_tokens @ s.tokens.T).max(1) if len(s.tokens) and len(q_tokens) else np.zeros(len(q_tokens))
-                for s in sentence_encs]
+    n = len(texts)
+    units = _units(n)
+    lengths = [len(s.tokens) for s in sentence_encs]
+    dim = point_enc.tokens.shape[1] if point_enc.tokens.ndim == 2 else 0
+    nonempty = [k for k in range(n) if lengths[k]]
+    all_tokens = (np.concatenate([sentence_encs[k].tokens for k in nonempty]) if nonempty
+                  else np.zeros((0, dim), dtype=np.float32))
+    starts = np.cumsum([0] + [lengths[k] for k in nonempty[:-1]]) if nonempty else np.zeros(0, dtype=int)
 
-    point_best = best_match(point_enc.tokens)
-    example_best = [best_match(e.tokens) for e in example_encs]
-    point_w = content_weights(point_enc)
-    example_w = [content_weights(e) for e in example_encs]
-    pooled = [s.pooled for s in sentence_encs]
+    def recalls(q: Any) -> tuple[Any, Any]:
+        """Per unit: mean over q's pieces of the best cosine in the unit, plain and over content words."""
+        if not len(q.tokens):
+            return np.zeros(len(units)), np.zeros(len(units))
+        best = np.full((len(q.tokens), n), -1.0, dtype=np.float32)
+        if nonempty:
+            best[:, nonempty] = np.maximum.reduceat(q.tokens @ all_tokens.T, starts, axis=1)
+        per_unit = np.concatenate([best, np.maximum(best[:, :-1], best[:, 1:])], axis=1) if n > 1 else best
+        weights = content_weights(q)
+        total = float(weights.sum())
+        plain = per_unit.mean(0)
+        content = (weights @ per_unit) / total if total else plain
+        return plain, content
+
+    rp, rpc = recalls(point_enc)
+    if example_encs:
+        ex = [recalls(e) for e in example_encs]
+        re_ = np.max([r for r, _ in ex], axis=0)
+        rec = np.max([c for _, c in ex], axis=0)
+        pooled = np.stack([s.pooled for s in sentence_encs])
+        if n > 1:
+            pairs = pooled[:-1] + pooled[1:]
+            pooled = np.concatenate([pooled, pairs / np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-9)])
+        pe = (pooled @ np.stack([e.pooled for e in example_encs]).T).max(1)
+    else:
+        re_ = rec = pe = np.zeros(len(units))
     lex = [wording_score(point, t) for t in texts]
-    out = []
-    for unit in _units(len(texts)):
-        def recall(best: list[Any], weights: Any) -> tuple[float, float]:
-            if not len(weights):
-                return 0.0, 0.0
-            m = np.maximum.reduce([best[i] for i in unit])
-            total = float(weights.sum())
-            return float(m.mean()), (float((m * weights).sum()) / total if total else float(m.mean()))
-
-        rp, rpc = recall(point_best, point_w)
-        ex = [recall(eb, w) for eb, w in zip(example_best, example_w)]
-        re_ = max((r for r, _ in ex), default=0.0)
-        rec = max((r for _, r in ex), default=0.0)
-        if len(unit) == 1:
-            vec = pooled[unit[0]]
-        else:
-            v = pooled[unit[0]] + pooled[unit[1]]
-            vec = v / max(float(np.linalg.norm(v)), 1e-9)
-        pe = max((float(vec @ e.pooled) for e in example_encs), default=0.0)
-        wl = max(lex[i] for i in unit)
-        out.append((unit, (rp, re_, pe, wl, rpc, rec)))
-    return out
+    wl = [max(lex[i] for i in unit) for unit in units]
+    return [(unit, (float(rp[k]), float(re_[k]), float(pe[k]), float(wl[k]), float(rpc[k]), float(rec[k])))
+            for k, unit in enumerate(units)]
 
 
 def content_weights(enc: Any) -> Any:
@@ -303,17 +310,22 @@ def judge_points(points: Sequence[str], examples: Sequence[Sequence[str]], sente
         k += len(examples[i])
         with_examples = bool(examples[i])
         best_z, best_unit = -math.inf, (0,)
+        single_z, single_unit = -math.inf, (0,)
         for unit, feats in unit_features(p, examples[i], point_encs[i], ex_encs, texts, sentence_encs):
             z = score(feats, with_examples)
             if z > best_z:
                 best_z, best_unit = z, unit
+            if len(unit) == 1 and z > single_z:
+                single_z, single_unit = z, unit
         status = verdict(best_z, with_examples)
+        if status == COVERED and verdict(single_z, with_examples) == COVERED:
+            best_unit = single_unit  # where: the one sentence that covers it, when one does on its own
         if status == COVERED:
             first, last = sentences[best_unit[0]], sentences[best_unit[-1]]
             text = " ".join(sentences[j][0] for j in best_unit)
-            out.append(TalkingPoint(p, True, first[1], last[2], status, best_z, text))
+            out.append(TalkingPoint(p, True, first[1], last[2], status, round(best_z, 3), text))
         else:
-            out.append(TalkingPoint(p, False, None, None, status, best_z))
+            out.append(TalkingPoint(p, False, None, None, status, round(best_z, 3)))
     return tuple(out)
 
 
@@ -475,12 +487,17 @@ def _spoken_runs(words: Sequence[Word]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
+REPEAT_MAX_WORDS = 6
+"""Repeated 2-4-word phrases are grown to the longest phrase said as often, up to this many words
+("at the end of the day" rather than three overlapping four-word pieces of it)."""
+
+
 def find_repeats(words: Sequence[Word], min_count: int = REPEAT_MIN) -> tuple[tuple[str, int], ...]:
-    """Phrases of 2-4 words said `min_count` or more times, with at least one content word; a phrase
-    inside a longer repeated one that is said as often is left out ("at the end" in "at the end of")."""
+    """Phrases of two words or more said `min_count` or more times, with at least one content word; a
+    phrase inside a longer repeated one that is said as often is left out ("at the end" in "at the end of")."""
     counts: Counter[tuple[str, ...]] = Counter()
     for run in _spoken_runs(words):
-        for n in range(2, 5):
+        for n in range(2, REPEAT_MAX_WORDS + 1):
             for i in range(len(run) - n + 1):
                 counts[tuple(run[i:i + n])] += 1
     frequent = {p: c for p, c in counts.items() if c >= min_count and any(w not in STOP and len(w) > 2 for w in p)}

