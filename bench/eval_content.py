@@ -254,7 +254,17 @@ def shipped_scores(rows):
     return [max(C.score(f, r[2]) for f in r[1]) for r in rows]
 
 
+def dev_cross_validated(rows_dev) -> str:
+    """The dev figure that is not in-sample: each dev question scored by weights fitted on the others,
+    at the shipped cut."""
+    use = CONFIGS[SHIPPED_WITH]
+    rows = [r for r in rows_dev if r[2]]
+    cv = loqo(rows, use, C.MEANS, C.SCALES)
+    return fmt(figures([r[0].covered for r in rows], [z >= C.COVERED_FROM for z in cv]))
+
+
 def report_points(rows_dev, rows_held, errors: bool, questions, answers) -> None:
+    print(f"talking points, dev, leave-one-question-out: {dev_cross_validated(rows_dev)}")
     for name, rows in (("dev", rows_dev), ("held-out", rows_held)):
         s = shipped_scores(rows)
         labels = [r[0].covered for r in rows]
@@ -262,7 +272,7 @@ def report_points(rows_dev, rows_held, errors: bool, questions, answers) -> None
         cov = [v == C.COVERED for v in verdicts]
         missed = [v == C.MISSED for v in verdicts]
         right_missed = sum(1 for l, m in zip(labels, missed) if m and not l)
-        print(f"talking points, {name:8s}: {fmt(figures(labels, cov))}")
+        print(f"talking points, {name + (' (in-sample)' if name == 'dev' else ''):8s}: {fmt(figures(labels, cov))}")
         print(f"   named as missed: {sum(missed)} of {len(rows)} points, {right_missed / max(1, sum(missed)):.3f} "
               f"of them truly not covered; unsure {sum(v == C.UNSURE for v in verdicts)}")
         bare = [r for r in rows if not r[2]]

@@ -167,22 +167,24 @@ def wording_score(point: str, text: str) -> float:
 # ------------------------------------------------------------------ talking points
 COVERED, UNSURE, MISSED = "covered", "unsure", "missed"
 
+EXAMPLES_POOLED = 2
+"""A unit's example score is the mean over the best this many of the point's examples."""
 # Fitted by bench/eval_content.py --fit on the dev questions only (standardised features).
 FEATURES = ("recall_point", "recall_example", "pooled_example", "wording", "recall_point_content",
             "recall_example_content")
-WEIGHTS = (0.4864, 1.6447, -0.9507, 0.4104, -0.8043, 1.3636)
-MEANS = (0.254, 0.4273, 0.3735, 0.0811, 0.2426, 0.3516)
-SCALES = (0.1083, 0.1398, 0.1605, 0.178, 0.1231, 0.1632)
-BIAS = -1.9657
-COVERED_FROM = 0.2093
+WEIGHTS = (0.3514, 1.4212, -0.9893, 0.2527, -0.785, 1.7327)
+MEANS = (0.2534, 0.4216, 0.3933, 0.0804, 0.2425, 0.3426)
+SCALES = (0.1083, 0.1324, 0.1603, 0.1772, 0.123, 0.151)
+BIAS = -2.0121
+COVERED_FROM = 0.3012
 """Score at or above which a point is reported covered (chosen on dev for precision of "covered")."""
-MISSED_BELOW = -0.9541
+MISSED_BELOW = -0.7134
 """Score below which a point is named as missed (chosen on dev for precision of "missed")."""
 # Without example phrasings in the bank only the point's own text can be matched: its own fit.
-WEIGHTS_BARE = (1.0619, 0.0, 0.0, 0.5054, -0.5373, 0.0)
-BIAS_BARE = -0.9621
-COVERED_FROM_BARE = 3.0071
-MISSED_BELOW_BARE = -1.2155
+WEIGHTS_BARE = (1.108, 0.0, 0.0, 0.5242, -0.6031, 0.0)
+BIAS_BARE = -0.9601
+COVERED_FROM_BARE = 3.2260
+MISSED_BELOW_BARE = -1.1887
 
 
 @dataclass(frozen=True)
@@ -252,8 +254,11 @@ def unit_features(point: str, examples: Sequence[str], point_enc: Any, example_e
     rp, rpc = recalls(point_enc)
     if example_encs:
         ex = [recalls(e) for e in example_encs]
-        re_ = np.max([r for r, _ in ex], axis=0)
-        rec = np.max([c for _, c in ex], axis=0)
+        # the mean of the two best-matching examples: with five examples, the single best one also
+        # meets near-misses by chance (dev, leave-one-question-out: 0.854 against 0.842 for the best one)
+        k2 = min(EXAMPLES_POOLED, len(ex))
+        re_ = np.sort(np.array([r for r, _ in ex]), axis=0)[-k2:].mean(0)
+        rec = np.sort(np.array([c for _, c in ex]), axis=0)[-k2:].mean(0)
         pooled = np.stack([s.pooled for s in sentence_encs])
         if n > 1:
             pairs = pooled[:-1] + pooled[1:]
@@ -300,6 +305,7 @@ def judge_points(points: Sequence[str], examples: Sequence[Sequence[str]], sente
     if not texts:
         return tuple(TalkingPoint(p, False, None, None, MISSED) for p in points)
     examples = [tuple(examples[i]) if i < len(examples) else () for i in range(len(points))]
+    bank_has_examples = any(examples)
     flat = [*points, *(e for ex in examples for e in ex)]
     encs = list(encode(flat + texts))
     point_encs, rest, sentence_encs = encs[:len(points)], encs[len(points):len(flat)], encs[len(flat):]
@@ -309,6 +315,11 @@ def judge_points(points: Sequence[str], examples: Sequence[Sequence[str]], sente
         ex_encs = rest[k:k + len(examples[i])]
         k += len(examples[i])
         with_examples = bool(examples[i])
+        if bank_has_examples and not with_examples:
+            # the bank gives examples for the other points but none here: a point about the form of the
+            # answer ("a finish within about a minute and a half") that sentences cannot show; not judged
+            out.append(TalkingPoint(p, False, None, None, UNSURE))
+            continue
         best_z, best_unit = -math.inf, (0,)
         single_z, single_unit = -math.inf, (0,)
         for unit, feats in unit_features(p, examples[i], point_encs[i], ex_encs, texts, sentence_encs):
