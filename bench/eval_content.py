@@ -306,8 +306,12 @@ def parse_bracketed(text: str):
 
 def report_hedges() -> None:
     data = tomllib.loads((DATA / "content_hedges.toml").read_text(encoding="utf-8"))["sentence"]
-    for part in ("dev", "held-out"):
-        texts = [s["text"] for k, s in enumerate(data) if ((k // 2) % 2 == 0) == (part == "dev")]
+    old = [s for s in data if s.get("split") is None]
+    for part in ("dev", "held-out", "new"):
+        if part == "new":
+            texts = [s["text"] for s in data if s.get("split") == "new"]
+        else:
+            texts = [s["text"] for k, s in enumerate(old) if ((k // 2) % 2 == 0) == (part == "dev")]
         tp = fp = gold_n = found_gold = 0
         by_type = {}
         for text in texts:
