@@ -199,3 +199,22 @@ def prepare_content(question: Any = None) -> None:
     if question is not None and question.listen_for:
         model.prepare([*question.listen_for, *(e for ex in question.examples for e in ex)])
 
+
+
+def prepare_sentences(words: Sequence[Word], question: Any = None) -> None:
+    """Encode the finished sentences of an answer still being given (all but the last), so that
+    with_content() after the answer only has the last one or two left: about 5 ms of CPU a sentence
+    now instead of at the end. Meant for the live transcriber's worker after each stretch; does
+    nothing without a question with talking points or without the model."""
+    if question is None or not getattr(question, "listen_for", None):
+        return
+    from voice_coach.analysis.star import split_sentences
+    from voice_coach.engines.sentence_model import SentenceModelError, get_model
+
+    texts = [t for t, _, _ in split_sentences(words)][:-1]
+    if not texts:
+        return
+    try:
+        get_model().prepare(texts)
+    except SentenceModelError:
+        return
