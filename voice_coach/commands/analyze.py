@@ -110,8 +110,7 @@ def run(args: argparse.Namespace) -> int:
     bank, question = question_from(args)  # a bad bank or id fails before anything loads
     settings = settings_from(args, question=question)
     terms = bank.terms if bank is not None else _default_terms()
-    if question is None:
-        print(f"voice-coach: {NO_QUESTION_NOTE}", file=sys.stderr)
+    noted = question is not None  # the note on STAR comes with the first result, not before an error
     failures = 0
     readable = []
     for path in args.files:  # cheap checks first, so a typo fails before the model loads
@@ -141,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             continue
         result = with_content(result, question, terms)
+        if not noted:
+            print(f"voice-coach: {NO_QUESTION_NOTE}", file=sys.stderr)
+            noted = True
         if result.content is not None and result.content.note:
             print(f"voice-coach: {result.content.note}", file=sys.stderr)
         if args.json:
