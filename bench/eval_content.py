@@ -362,7 +362,8 @@ for s in sents:
     t += 0.45
 from voice_coach.analysis.star import split_sentences
 q = load_bank().get("double-charge")
-out = {"words": len(words), "answer_s": round(t, 1), "sentences": len(split_sentences(words))}
+out = {"words": len(words), "answer_s": round(t, 1), "sentences": len(split_sentences(words)),
+       "points": len(q.listen_for), "examples": sum(len(e) for e in q.examples)}
 t0 = time.perf_counter(); c0 = time.process_time()
 from voice_coach.engines.sentence_model import get_model
 get_model()
@@ -409,8 +410,8 @@ def report_cost() -> None:
     d = json.loads(res.stdout.strip().splitlines()[-1])
     print(f"cost (fresh process, numpy/onnxruntime/tokenizers already imported; load average {d['load_average']}):")
     print(f"   model load {d['load_s']:.3f} s ({d['load_cpu_s']:.3f} s CPU), once per process, RSS +{d['rss_after_load_mb']} MB")
-    print(f"   content step on a {d['answer_s']} s answer ({d['words']} words, {d['sentences']} sentences, 5 points + "
-          "15 examples), min/median of 9, wall ms and CPU ms:")
+    print(f"   content step on a {d['answer_s']} s answer ({d['words']} words, {d['sentences']} sentences, {d['points']} "
+          f"points + {d['examples']} examples), min/median of 9, wall ms and CPU ms:")
     print(f"     nothing prepared                     {d['cold_ms']}  CPU {d['cold_cpu_ms']}")
     print(f"     question prepared (prepare_content)  {d['question_ready_ms']}  CPU {d['question_ready_cpu_ms']}")
     print(f"     and all sentences but the last two   {d['all_but_last_two_ready_ms']}  CPU {d['all_but_last_two_ready_cpu_ms']}")
