@@ -8,6 +8,7 @@ store keeps and every view reads, so the words spoken, the words saved and the w
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class Feedback:
     fix: Point | None
     missing_star: str | None
     """The most important STAR part the answer lacks (for the follow-up probe), if a story was expected."""
+    missing_point: str | None = None
+    """The question's most important talking point the answer confidently missed (content.MISSED), if any:
+    the interviewer may ask about it (point_followup) when no STAR part is missing."""
 
     @property
     def text(self) -> str:
@@ -92,6 +96,40 @@ def _span(lo: float, hi: float) -> str:
     return f"{round(lo)} to {round(hi)} seconds"
 
 
+HEDGES_MIN = 3
+HEDGES_PER_MIN = 2.0
+"""Three hedges or more, at two a minute or more, start to sound unsure of one's own actions (our choice)."""
+
+
+def as_you(point: str) -> str:
+    """A talking point in the second person: "what the candidate learned" -> "what you learned"."""
+    text = point.strip().rstrip(".")
+    for old, new in (("the candidate's", "your"), ("the candidate", "you"), ("one's own", "your own"),
+                     ("one's", "your"), ("oneself", "yourself")):
+        text = re.sub(rf"\b{re.escape(old)}\b", new, text, flags=re.IGNORECASE)
+    return text
+
+
+def missed_point_text(point: str) -> str:
+    """The spoken fix for a missed talking point."""
+    return f"you didn't mention {as_you(point)}"
+
+
+def point_followup(point: str) -> str:
+    """A follow-up question about a missed talking point, for when no STAR part is missing."""
+    return f"One more thing: what about {as_you(point)}?"
+
+
+def _kind(analysis: AnswerAnalysis) -> str | None:
+    return analysis.question.kind if analysis.question is not None else None
+
+
+def _missed_point(analysis: AnswerAnalysis) -> str | None:
+    content = analysis.content
+    missed = content.missed if content is not None else None
+    return missed.point if missed is not None else None
+
+
 def missing_star_part(analysis: AnswerAnalysis) -> str | None:
     """The STAR part to probe for: result first, then action, situation, task; None if all present."""
     present = analysis.star.present
@@ -131,6 +169,13 @@ def _fixes(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     missing = missing_star_part(analysis) if star_expected else None
     if missing in ("result", "action"):
         out.append(Point("star", _STAR_FIX[missing]))
+    content = analysis.content
+    plan = content.plan if content is not None and _kind(analysis) == "situational" else None
+    if plan is not None and plan.steps == 0:
+        out.append(Point("plan", "I didn't hear the steps you would take. Walk me through what you'd do, in order"))
+    point = _missed_point(analysis)
+    if point:
+        out.append(Point("content", missed_point_text(point)))
     dead = len(pauses.dead_air)
     if dead:
         out.append(Point("silence", f"{count_words(dead, 'long silence')}, the longest about {_seconds(pauses.longest_s)}. "
@@ -144,8 +189,16 @@ def _fixes(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
         mostly = f", mostly '{top[0]}'" if top and top[1] >= 2 and top[1] * 2 > count else ""
         out.append(Point("fillers", f"{count_words(count, 'filler')}, about {round(fillers.per_minute)} a minute{mostly}. "
                                     "A short silent pause works better"))
+    hedges = content.hedges if content is not None else ()
+    minutes = length.speaking_s / 60.0
+    if len(hedges) >= HEDGES_MIN and minutes > 0 and len(hedges) / minutes >= HEDGES_PER_MIN:
+        kinds = Counter(h.kind for h in hedges).most_common(1)[0][0]
+        out.append(Point("hedges", f"{count_words(len(hedges), 'hedge')}, such as '{kinds}'. "
+                                   "Say what you did, or would do, plainly"))
     if missing in ("situation", "task"):
         out.append(Point("star", _STAR_FIX[missing]))
+    if plan is not None and plan.steps and not plan.outcome:
+        out.append(Point("plan", "say how you'd expect it to end: what the customer would have by the end of the call"))
     if length.verdict in ("short", "long"):
         lo, hi = length.band
         out.append(Point("length", f"the answer ran about {_seconds(length.speaking_s)}, {length.verdict} for this question; "
@@ -158,6 +211,10 @@ def _fixes(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
         out.append(Point("pace", pace[2]))
     if star_expected and present.get("result") and not star.result_concrete:
         out.append(Point("star", "make the result concrete: a number, or what the customer did next"))
+    repeats = content.repeats if content is not None else ()
+    if repeats:
+        phrase, n = repeats[0]
+        out.append(Point("repeats", f"you said '{phrase}' {count_words(n, 'time')}; vary it, or leave it out"))
     return out
 
 
@@ -170,6 +227,15 @@ def _strengths(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     out: list[Point] = []
     if star_expected and present and all(present.values()):
         out.append(Point("star", "a complete story, with the situation, your task, what you did and the result"))
+    content = analysis.content
+    points = content.talking_points if content is not None else ()
+    covered = [p for p in points if p.covered]
+    if points and len(covered) >= 2 and len(covered) * 4 >= len(points) * 3:
+        out.append(Point("content", f"you covered {_number(len(covered))} of the {_number(len(points))} points "
+                                    f"I listen for, such as {as_you(covered[0].point)}"))
+    plan = content.plan if content is not None and _kind(analysis) == "situational" else None
+    if plan is not None and plan.steps >= 2 and plan.outcome:
+        out.append(Point("plan", "clear steps, and the outcome you would expect"))
     if pace and pace[0] == "good":
         out.append(Point("pace", pace[2]))
     count = fillers.count
@@ -189,15 +255,23 @@ def _strengths(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     return out
 
 
-def answer_feedback(analysis: AnswerAnalysis, star_expected: bool) -> Feedback:
-    """One strength and the most important fix for one answer."""
+def answer_feedback(analysis: AnswerAnalysis, star_expected: bool | None = None) -> Feedback:
+    """One strength and the most important fix for one answer.
+
+    What is judged follows the question (analysis.question, set by answer.with_content): STAR only
+    where a story is expected; for a situational question its steps and expected outcome; for a
+    general or closing one neither. `star_expected` None takes the record's own (no question:
+    judged as a behavioral answer). A missed talking point is named only when confidently missed.
+    """
+    if star_expected is None:
+        star_expected = analysis.question.star_expected if analysis.question is not None else True
     if analysis.no_speech:
         return Feedback(None, Point("speech", "I didn't hear an answer to that one"), None)
     fixes = _fixes(analysis, star_expected)
     fix = fixes[0] if fixes else None
     strengths = [s for s in _strengths(analysis, star_expected) if not fix or s.kind != fix.kind]
     missing = missing_star_part(analysis) if star_expected else None
-    return Feedback(strengths[0] if strengths else None, fix, missing)
+    return Feedback(strengths[0] if strengths else None, fix, missing, _missed_point(analysis))
 
 
 def followup_feedback(analysis: AnswerAnalysis, component: str) -> Feedback:
@@ -233,10 +307,13 @@ class SessionRecap:
 
 _STRENGTH_NAMES = {"pace": "your pace", "fillers": "how few fillers you used", "silence": "keeping the call moving",
                    "star": "the structure of your stories", "latency": "starting your answers promptly",
-                   "length": "the length of your answers"}
+                   "length": "the length of your answers", "content": "covering the points the interviewer listens for",
+                   "plan": "laying out clear steps"}
 _FIX_NAMES = {"pace": "your pace", "fillers": "cutting down on fillers", "silence": "avoiding long silences",
               "star": "telling complete stories, ending with the result", "latency": "starting your answers sooner",
-              "length": "the length of your answers", "speech": "answering every question"}
+              "length": "the length of your answers", "speech": "answering every question",
+              "content": "covering the points each question is about", "plan": "giving clear steps and the outcome you expect",
+              "hedges": "saying what you did plainly, without hedges", "repeats": "varying your phrases"}
 
 
 def _stories_line(complete: int, total: int) -> str:
@@ -283,8 +360,30 @@ def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
     ]
     if totals.star_answers:
         lines.append(f"Complete STAR stories: {totals.complete_stories} of {totals.star_answers}")
+    lines.extend(content_lines([a.analysis for a in main]))
     if best:
         lines.append(f"Strongest: {_STRENGTH_NAMES.get(best, best)}")
     if focus:
         lines.append(f"Work on: {_FIX_NAMES.get(focus, focus)}")
     return SessionRecap(" ".join(spoken), tuple(lines), figures)
+
+
+def content_lines(analyses: Sequence[AnswerAnalysis]) -> list[str]:
+    """The summary's content lines: talking points covered, hedges, the most-used words."""
+    from voice_coach.analysis.content import session_top_words
+
+    with_content = [a for a in analyses if a.content is not None and not a.no_speech]
+    if not with_content:
+        return []
+    lines = []
+    points = [p for a in with_content for p in a.content.talking_points]
+    if points:
+        covered = sum(p.covered for p in points)
+        lines.append(f"Talking points covered: {covered} of {len(points)} ({covered * 100 / len(points):.0f}%)")
+    hedges = sum(len(a.content.hedges) for a in with_content)
+    lines.append(f"Hedges: {hedges}")
+    top = session_top_words(with_content, 5)
+    if top:
+        lines.append("Most-used words: " + ", ".join(f"{w} ({c})" for w, c in top))
+    return lines
+

@@ -17,6 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="audio files, any rate and channel count")
     p.add_argument("--json", action="store_true", help="print one JSON object per file, one per line")
+    p.add_argument("--question", metavar="ID", help="the bank question the recordings answer (see `voice-coach "
+                   "questions`): judges its talking points, and STAR only where a story is expected. "
+                   "Without it, STAR is judged as for a behavioral answer")
+    p.add_argument("--bank", type=Path, metavar="PATH", help="the question bank of --question (default: the customer-service bank)")
     add_model_options(p)
     add_analysis_options(p)
     p.set_defaults(func=run)
@@ -62,14 +66,32 @@ def targets_from(args: argparse.Namespace):
                                           dead_air_s=args.dead_air)
 
 
-def settings_from(args: argparse.Namespace, expect_star: bool = True):
+def settings_from(args: argparse.Namespace, expect_star: bool = True, question=None):
+    """The analysis settings of this run; with a question, its STAR expectation and its own length band."""
     from voice_coach.core.settings import AnalysisSettings
 
     targets = targets_from(args)
+    if question is not None:
+        expect_star = question.star
+    band = targets.length_for(question.kind, question.target_s) if question is not None else targets.length_for(None)
     return AnalysisSettings(
         pace_band_wpm=targets.pace_wpm, pause_min_s=targets.pause_min_s, dead_air_s=targets.dead_air_s,
-        length_band_s=targets.length_for(None), expect_star=expect_star,
+        length_band_s=band, expect_star=expect_star,
     )
+
+
+def question_from(args: argparse.Namespace):
+    """(bank, question) from --bank and --question; the bank is None when neither is given. BankError names near ids."""
+    if not getattr(args, "question", None) and not getattr(args, "bank", None):
+        return None, None
+    from voice_coach.interview.bank_loader import load_bank
+
+    bank = load_bank(args.bank)
+    return bank, (bank.get(args.question) if args.question else None)
+
+
+NO_QUESTION_NOTE = ("no --question given: STAR is judged as for a behavioral answer and no talking points are "
+                    "checked (give --question ID, see `voice-coach questions`)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,9 +103,14 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.core.errors import VoiceCoachError
     from voice_coach.views.answer_report import render_report
 
+    from voice_coach.analysis.answer import with_content
+
     err = Console(stderr=True)
     out = Console()
-    settings = settings_from(args)
+    bank, question = question_from(args)  # a bad bank or id fails before anything loads
+    settings = settings_from(args, question=question)
+    terms = bank.terms if bank is not None else _default_terms()
+    noted = question is not None  # the note on STAR comes with the first result, not before an error
     failures = 0
     readable = []
     for path in args.files:  # cheap checks first, so a typo fails before the model loads
@@ -115,9 +142,52 @@ def run(args: argparse.Namespace) -> int:
             continue
         for notice in notices:
             print(f"voice-coach: {path}: {notice}", file=sys.stderr)
+        result = with_content(result, question, terms)
+        if not noted:
+            print(f"voice-coach: {NO_QUESTION_NOTE}", file=sys.stderr)
+            noted = True
+        if result.content is not None and result.content.note:
+            print(f"voice-coach: {result.content.note}", file=sys.stderr)
         if args.json:
             sys.stdout.write(json.dumps(result.to_dict()) + "\n")
             sys.stdout.flush()
         else:
             out.print(render_report(result, title=str(path)))
+            for line in content_report(result):
+                out.print(line, highlight=False)
     return 2 if failures else 0
+
+
+def _default_terms() -> tuple[str, ...]:
+    """The shipped bank's job terms (counted even when no question is given)."""
+    from voice_coach.interview.bank import BankError
+    from voice_coach.interview.bank_loader import load_bank
+
+    try:
+        return load_bank().terms
+    except BankError:
+        return ()
+
+
+def content_report(result) -> list[str]:
+    """Plain lines on what the answer said (until the report view shows the content fields itself)."""
+    content = result.content
+    if content is None or result.no_speech:
+        return []
+    lines = []
+    if content.talking_points:
+        covered = sum(p.covered for p in content.talking_points)
+        lines.append(f"Talking points: {covered} of {len(content.talking_points)} covered")
+        for p in content.talking_points:
+            mark = {"covered": "+", "missed": "-"}.get(p.status, "?")
+            when = f" (at {p.start:.0f} s)" if p.covered and p.start is not None else ""
+            lines.append(f"  {mark} {p.point}{when}")
+    if content.hedges:
+        lines.append(f"Hedges: {len(content.hedges)}: " + ", ".join(f"'{h.text}' at {h.start:.0f} s" for h in content.hedges[:6]))
+    if content.repeats:
+        lines.append("Repeated: " + ", ".join(f"'{p}' x{c}" for p, c in content.repeats))
+    if content.top_words:
+        lines.append("Most-used words: " + ", ".join(f"{w} ({c})" for w, c in content.top_words))
+    if content.job_terms:
+        lines.append("Job terms: " + ", ".join(f"{t} ({c})" for t, c in content.job_terms))
+    return lines

@@ -26,6 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_home_argument(p)
     p.add_argument("--category", metavar="NAME", help="question category to file these answers under")
     p.add_argument("--no-star", action="store_true", help="these answers are not STAR stories (leave them out of STAR averages)")
+    p.add_argument("--question", metavar="ID", help="the bank question every FILE answers (default: a file named "
+                   "after a question id, such as hardest-customer.m4a, answers that question)")
+    p.add_argument("--bank", type=Path, metavar="PATH", help="the question bank for --question and file names "
+                   "(default: the customer-service bank)")
     p.add_argument("--model", metavar="PATH", help="Whisper model directory (default: the bundled tiny.en)")
     p.set_defaults(func=run)
 
@@ -40,9 +44,28 @@ def brief_feedback(analysis: AnswerAnalysis) -> str:
     wpm, fillers, dead = analysis.pace.wpm, analysis.fillers, len(analysis.pauses.dead_air)
     parts = [f"Pace {wpm:.0f} wpm, {pace.side(wpm)} the {pace.band_text()} band",
              f"{fillers.count} fillers ({fillers.per_minute:.1f} a minute, aim for {FILLERS.band_text()})",
-             f"{dead} dead-air pause{'s' if dead != 1 else ''}",
-             f"STAR {analysis.star.complete * 100:.0f}% complete"]
+             f"{dead} dead-air pause{'s' if dead != 1 else ''}"]
+    if analysis.question is None or analysis.question.star_expected:
+        parts.append(f"STAR {analysis.star.complete * 100:.0f}% complete")
+    content = analysis.content
+    if content is not None and content.talking_points:
+        covered = sum(p.covered for p in content.talking_points)
+        parts.append(f"{covered} of {len(content.talking_points)} talking points covered")
+        if content.missed is not None:
+            from voice_coach.analysis.feedback import missed_point_text
+
+            parts.append(missed_point_text(content.missed.point))
+    if content is not None and content.hedges:
+        parts.append(f"{len(content.hedges)} hedge{'s' if len(content.hedges) != 1 else ''}")
     return "; ".join(parts) + "."
+
+
+def question_for(path: Path, bank: Any, question: Any) -> Any:
+    """The question a file answers: --question, else the bank question named like the file, else None."""
+    if question is not None or bank is None:
+        return question
+    stem = Path(path.name).stem.lower()
+    return next((q for q in bank.questions if q.id == stem), None)
 
 
 def shown(path: Path) -> str:
@@ -100,6 +123,13 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.store import Store, StoreError
     from voice_coach.store.upkeep import plural
 
+    from dataclasses import replace as _replace
+
+    from voice_coach.analysis.answer import with_content
+    from voice_coach.interview.bank_loader import load_bank
+
+    bank = load_bank(getattr(args, "bank", None))  # a broken bank or an unknown id stops before any file
+    fixed_question = bank.get(args.question) if getattr(args, "question", None) else None
     settings = AnalysisSettings(expect_star=not args.no_star)
     files: list[dict[str, Any]] = []
     """What happened to each FILE, in order; saved with the session (settings["import"])."""
@@ -126,11 +156,16 @@ def run(args: argparse.Namespace) -> int:
                 if problem:
                     skip(path, problem)
                     continue
+                q = question_for(path, bank, fixed_question)
+                star = (q.star if q is not None else True) and not args.no_star
+                file_settings = _replace(settings, expect_star=star,
+                                         **({"length_band_s": q.target_s} if q is not None else {}))
                 try:
-                    result = analyze.analyze_file(path, settings, model=args.model, transcriber=transcriber)
+                    result = analyze.analyze_file(path, file_settings, model=args.model, transcriber=transcriber)
                 except VoiceCoachError as exc:
                     skip(path, reason_of(exc, path))
                     continue
+                result = with_content(result, q, bank.terms, star_expected=star)
                 if result.samples is None:
                     skip(path, "the analysis kept no audio to save")
                     continue
@@ -141,7 +176,10 @@ def run(args: argparse.Namespace) -> int:
                     for line in store.notices:
                         print(f"voice-coach: {line}", file=sys.stderr)
                 question = {"id": "import", "text": path.name, "category": args.category, "kind": "import",
-                            "star": settings.expect_star, "source": str(path.resolve())}  # fmt: skip
+                            "star": star, "source": str(path.resolve())}  # fmt: skip
+                if q is not None:
+                    question.update(id=q.id, text=q.text, category=args.category or q.category, kind=q.kind,
+                                    target_s=list(q.target_s))
                 feedback = brief_feedback(result)
                 try:
                     number = store.save_answer(

@@ -62,6 +62,11 @@ class Question:
     listen_for: tuple[str, ...]
     probes: Probes = Probes()
     line: int = field(default=0, compare=False)  # line of its id in the bank file, for messages
+    examples: tuple[tuple[str, ...], ...] = ()
+    """Example phrasings per talking point (examples[i] belongs to listen_for[i]); may be empty."""
+
+    def examples_for(self, index: int) -> tuple[str, ...]:
+        return self.examples[index] if index < len(self.examples) else ()
 
     @property
     def target_min_s(self) -> float:
@@ -85,6 +90,8 @@ class QuestionBank:
     questions: tuple[Question, ...]
     category_labels: tuple[tuple[str, str], ...] = DEFAULT_CATEGORIES
     path: Path | None = None
+    terms: tuple[str, ...] = ()
+    """Job-related terms of the bank's role, counted when an answer uses them ([bank] terms)."""
 
     def __len__(self) -> int:
         return len(self.questions)

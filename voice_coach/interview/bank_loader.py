@@ -50,7 +50,8 @@ DEFAULT_BANK_PATH = PROMPTS_DIR / "customer_service.toml"
 BUILTIN_STAR = {"behavioral": True, "situational": False, "general": False}
 BUILTIN_TARGET_S = LENGTH_BY_KIND_S
 MAX_TARGET_S = 600.0
-QUESTION_KEYS = ("id", "category", "kind", "text", "listen_for", "star", "target_s", "probes")
+QUESTION_KEYS = ("id", "category", "kind", "text", "listen_for", "star", "target_s", "probes", "examples")
+BANK_KEYS = ("title", "role", "language", "terms")
 DEFAULT_KEYS = ("star", "target_s", "probes")
 TOP_KEYS = ("bank", "categories", "defaults", "question")
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -200,8 +201,8 @@ class _Builder:
         if not isinstance(meta, dict):
             self.fail(self.where.locate(("bank",)), "missing [bank] table with title, role and language")
         for key in meta:
-            if key not in ("title", "role", "language"):
-                self.fail(self.where.locate(("bank", key)), f"unknown key '{key}' in [bank] (title, role, language)")
+            if key not in BANK_KEYS:
+                self.fail(self.where.locate(("bank", key)), f"unknown key '{key}' in [bank] ({', '.join(BANK_KEYS)})")
         title, role, language = (
             self.text(meta.get(k), self.where.locate(("bank", k)), f"[bank] {k}") for k in ("title", "role", "language")
         )
@@ -222,7 +223,8 @@ class _Builder:
                 self.fail(q.line, f"duplicate question id '{q.id}' (first used on line {seen[q.id]})")
             seen[q.id] = q.line
             questions.append(q)
-        return QuestionBank(title, role, language, tuple(questions), categories, self.path)
+        terms = content_strings(self, meta.get("terms"), self.where.locate(("bank", "terms")), "[bank] terms")
+        return QuestionBank(title, role, language, tuple(questions), categories, self.path, terms)
 
     def text(self, value: Any, line: int | None, name: str) -> str:
         if value is None:
@@ -338,6 +340,7 @@ class _Builder:
         result = Question(
             id=qid, category=category, kind=kind, star=merged["star"], target_s=merged["target_s"], text=text,
             listen_for=tuple(p.strip() for p in listen), probes=Probes(**probes), line=id_line or 0,
+            examples=content_examples(self, raw.get("examples"), len(listen), loc("examples"), name),
         )
         missing = [c for c in STAR_COMPONENTS if result.probe(c) is None]
         if result.star and missing:
@@ -348,3 +351,24 @@ class _Builder:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# ---------------------------------------------------------------- content fields (issue 14)
+def content_strings(builder: _Builder, value: Any, line: int | None, name: str) -> tuple[str, ...]:
+    """An optional list of non-empty strings ([bank] terms, one point's examples); absent is empty."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        builder.fail(line, f"{name} must be a list of phrases in quotes, not {_show(value)}")
+    return tuple(v.strip() for v in value)
+
+
+def content_examples(builder: _Builder, value: Any, points: int, line: int | None, name: str) -> tuple[tuple[str, ...], ...]:
+    """`examples`: one list of example phrasings per talking point, in listen_for order ([] for none)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) != points:
+        builder.fail(line, f"{name}: examples must be a list of {points} lists, one per listen_for point, "
+                           f"not {_show(value)}")
+    return tuple(content_strings(builder, v, line, f"{name}: examples for point {i + 1}") for i, v in enumerate(value))
+
