@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.core.interfaces import AudioSource
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -379,7 +379,9 @@ class FileInputs:
 
     A file whose name ends in "followup" (e.g. `02-followup.wav`) answers the follow-up probe of the
     file before it, and is skipped if no follow-up is asked. After a repeat offer the same file
-    continues. Files are checked up front, so a bad one stops the session before it starts.
+    continues; a try again ("retry") takes the next file. Every file is checked up front, down to
+    decoding its first block, so a bad one (a text file named 02.wav, a FIFO, a truncated file)
+    stops the session before its first question, in one line naming the file.
     """
 
     def __init__(self, folder: Path | str, realtime: bool = True, block_s: float = 0.1) -> None:
@@ -388,7 +390,12 @@ class FileInputs:
         folder = Path(folder).expanduser()
         if not folder.is_dir():
             raise VoiceCoachError(f"--answers {folder}: not a folder of recorded answers")
-        files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES), key=_file_order)
+        named = [p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES]
+        for path in named:
+            kind = self._not_a_file(path)
+            if kind:
+                raise AudioInputError(f"--answers {folder}: {path.name} is {kind}, not an audio file")
+        files = sorted(named, key=_file_order)
         self.answers: list[Path] = []
         self.followups: dict[int, Path] = {}
         for path in files:
@@ -399,11 +406,46 @@ class FileInputs:
         if not self.answers:
             raise VoiceCoachError(f"--answers {folder}: no audio files ({', '.join(AUDIO_SUFFIXES)}) in it")
         for path in files:
-            FileSource(path)  # checks the file; decoding is lazy
+            FileSource(path)  # the cheap checks: missing, empty, a truncated WAV header
+            self._check_decodes(path)
         self.realtime, self.block_s = realtime, block_s
         self.description = f"recorded answers in {folder}"
         self._index = -1
         self._current: Iterator[np.ndarray] | None = None
+
+    @staticmethod
+    def _not_a_file(path: Path) -> str | None:
+        """What a path is when it is not a regular file (after symbolic links): "a folder", "a FIFO", ..."""
+        import stat
+
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return None  # a dangling link: FileSource says "no such file"
+        if stat.S_ISREG(mode):
+            return None
+        if stat.S_ISDIR(mode):
+            return "a folder"
+        if stat.S_ISFIFO(mode):
+            return "a FIFO (named pipe)"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            return "a device"
+        if stat.S_ISSOCK(mode):
+            return "a socket"
+        return "not a regular file"
+
+    @staticmethod
+    def _check_decodes(path: Path) -> None:
+        """Decode the file's first block: a file that is not audio at all fails here, not mid-session."""
+        from voice_coach.audio.decode import iter_blocks
+
+        blocks = iter_blocks(path, block_samples=SAMPLE_RATE // 10)
+        try:
+            next(blocks)
+        except StopIteration:
+            raise AudioInputError(f"{path}: the file holds no audio samples") from None
+        finally:
+            blocks.close()
 
     def open(self, question_id: str, purpose: str) -> AudioSource | None:
         from voice_coach.audio.file_source import FileSource
