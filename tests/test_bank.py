@@ -403,6 +403,36 @@ def test_questions_table_lists_the_bank(bank: QuestionBank) -> None:
     assert "listens for:" in out and "if no action:" in out
 
 
+@pytest.mark.parametrize(("width", "most_lines", "total_lines"), [(80, 3, 240), (100, 2, 175)])
+def test_questions_view_gives_the_question_the_width(bank: QuestionBank, width: int, most_lines: int,
+                                                     total_lines: int) -> None:
+    """At 100 columns the question text was squeezed to about 18 characters: 68 questions took 425 lines."""
+    console = Console(width=width, color_system=None, record=True)
+    console.print(questions_command.render_table(bank))
+    out = console.export_text()
+    lines = out.splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert len(lines) <= total_lines, len(lines)
+    ids = {q.id: q for q in bank.questions}
+    rows: dict[str, list[str]] = {}  # each question's lines: from its id to the next id, heading or blank line
+    current, offset = None, lines[0].index("question")  # where the question column starts
+    for line in lines:
+        left, right = line[:offset].strip(), line[offset:].strip()
+        if left in ids:
+            current = left
+            rows[current] = []
+        elif not right or (left and not left.split()[0] in {q.kind for q in bank.questions}):
+            current = None
+        if current:
+            rows[current].append(right)
+    assert set(rows) == set(ids)
+    counts = sorted(len(r) for r in rows.values())
+    assert counts[int(len(counts) * 0.9)] <= most_lines and counts[-1] <= most_lines + 1, counts
+    for qid, row in rows.items():  # wrapped at words: the lines put together give the text back
+        assert " ".join(row) == ids[qid].text, (qid, row)
+    assert "behavioral STAR 60-120 s" in out and "Communication and empathy" in out
+
+
 def test_questions_command_on_a_user_bank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "es.toml"
     path.write_text(SPANISH_BANK, encoding="utf-8")
