@@ -438,3 +438,33 @@ def test_practice_retry_offers_every_question_again_at_a_prompt(tmp_path: Path) 
         (GENERAL.id, None, None), (GENERAL.id, 2, 1), (STORY.id, None, None)]
     assert answers[1].feedback.startswith("Compared with your first try")
     assert outcome.complete and outcome.asked == 2
+
+
+# ---------------------------------------------------------------- what the interviewer says
+def test_a_closing_question_is_not_also_called_the_last(tmp_path: Path) -> None:
+    """"And my last question for you today. That covers what I wanted to ask. What questions do you have..."."""
+    closing = BANK.get("questions-for-us")
+    fake = ScriptTranscriber()
+    clips = {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER), (closing.id, "answer"): clip(fake, GENERAL_ANSWER)}
+    interview, _, speaker, _ = make(tmp_path, [GENERAL, closing], clips, fake)
+    interview.run()
+    said = " ".join(speaker.said)
+    assert LINES.say("closing_question", question=closing.text) in said
+    assert "last question" not in said
+    interview, _, speaker, _ = make(tmp_path / "two", [GENERAL, STORY], {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER)},
+                                    fake)
+    interview.run()  # a last question that does not close the interview is still announced as the last
+    assert LINES.say("last_question", question=STORY.text) in " ".join(speaker.said)
+
+
+def test_store_notices_are_printed_before_the_first_question(tmp_path: Path) -> None:
+    """The store keeps recordings it does not know aside and says so (store.notices); only import printed that."""
+    orphan = tmp_path / "home" / "audio" / "2026-01-02-0930"
+    orphan.mkdir(parents=True)
+    (orphan / "001.flac").write_bytes(b"fLaC recorded before the database was emptied")
+    fake = ScriptTranscriber()
+    interview, store, _, out = make(tmp_path, [GENERAL], {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER)}, fake)
+    interview.run()
+    text = out.getvalue()
+    assert store.notices and all(f"Note: {line}" in " ".join(text.split()) for line in store.notices)
+    assert text.index("Note: ") < text.index("Listening")
