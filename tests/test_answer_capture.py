@@ -25,7 +25,7 @@ from voice_coach.live.capture import (
     judge,
 )
 from voice_coach.audio.file_source import ArraySource
-from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.live.analyzer import LiveAnalyzer
 from voice_coach.testing.fakes import ClipInputs
 from voice_coach.testing.synth import Filler, SyntheticAnswer, build_answer, write_wav
@@ -253,6 +253,29 @@ def test_file_inputs_order_followups_and_continuation(tmp_path: Path) -> None:
         FileInputs(tmp_path / "empty")
     with pytest.raises(VoiceCoachError, match="not a folder"):
         FileInputs(tmp_path / "01.wav")
+
+
+def test_file_inputs_check_every_file_before_the_first_question(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A non-audio file named 02.wav used to pass the up-front check and stop the session at question 2."""
+    from voice_coach.cli import main
+
+    write_wav(tmp_path / "01.wav", speech(["First answer."]))
+    (tmp_path / "02.wav").write_text("these are my notes, not a recording\n" * 20)
+    with pytest.raises(AudioInputError, match=r"02\.wav: not a readable audio file"):
+        FileInputs(tmp_path)
+    code = main(["practice", "--answers", str(tmp_path), "--quiet", "--home", str(tmp_path / "home"), "--count", "2"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "Listening" not in out and "Interviewer" not in out
+    (line,) = err.strip().splitlines()
+    assert line.startswith("voice-coach: ") and "02.wav: not a readable audio file" in line
+    (tmp_path / "02.wav").unlink()
+    os.mkfifo(tmp_path / "03.wav")  # opening it would hang; it is not "empty (0 bytes)" either
+    with pytest.raises(AudioInputError, match=r"03\.wav is a FIFO \(named pipe\), not an audio file"):
+        FileInputs(tmp_path)
+    (tmp_path / "03.wav").unlink()
+    (tmp_path / "04.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")  # a header and nothing after it
+    with pytest.raises(AudioInputError, match=r"04\.wav"):
+        FileInputs(tmp_path)
 
 
 def test_clip_inputs_by_question_and_purpose() -> None:

@@ -197,6 +197,87 @@ def test_unreadable_files_give_one_line(tmp_path: Path) -> None:
     assert "missing [bank]" in _error(tmp_path / "empty.toml")
 
 
+def test_bank_file_type_and_size_are_checked_before_reading(tmp_path: Path) -> None:
+    """/dev/zero was read until memory ran out (6 GB), a FIFO waited for a writer for ever, and
+    neither is "empty (0 bytes)"."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import threading
+
+    # in a child with 2 GB of address space and a time limit, so the old behaviour fails instead of filling memory
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    proc = subprocess.run([sys.executable, "-m", "voice_coach", "questions", "--bank", "/dev/zero"], capture_output=True,
+                          text=True, timeout=60, preexec_fn=limit, check=False)
+    assert proc.returncode == 2 and proc.stdout == "", (proc.returncode, proc.stderr[-500:])
+    assert proc.stderr.strip().splitlines() == [
+        "voice-coach: bank file /dev/zero is a device, not a file; give the path of a .toml file"]
+    assert "is a device" in _error(Path("/dev/null"))
+    fifo = tmp_path / "bank.toml"
+    os.mkfifo(fifo)
+    messages: list[str] = []
+    reader = threading.Thread(target=lambda: messages.append(_error(fifo)), daemon=True)
+    reader.start()
+    reader.join(5.0)
+    if reader.is_alive():  # let the stuck open() go before failing
+        with open(fifo, "w"):
+            pass
+        pytest.fail("loading a FIFO as a bank waits for a writer")
+    assert messages == [f"bank file {fifo} is a FIFO (named pipe), not a file; give the path of a .toml file"]
+    fifo.unlink()
+    huge = tmp_path / "huge.toml"
+    with open(huge, "wb") as fh:
+        fh.truncate(6 * 1024**3)  # sparse: no disk used
+    assert _error(huge) == (f"bank file {huge} is 6 GB: more than a question bank can be "
+                            "(at most 4 MB; the shipped bank of 68 questions is 30 kB)")
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (5 * 1024**2) + b"\n")
+    assert "is 5 MB: more than a question bank can be" in _error(big)
+
+
+def test_deeply_nested_values_give_one_line(tmp_path: Path, shipped_text: str) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(shipped_text + "\nextra = " + "[" * 500 + "]" * 500 + "\n")
+    assert _error(path) == (f"bank file {path}: lists or tables are nested too deeply to read "
+                            "(a question bank needs three or four levels at most)")
+
+
+def _many_questions(shipped_text: str, n: int) -> str:
+    head = shipped_text.split("\n[[question]]\n")[0]
+    one = ('\n[[question]]\nid = "q{i}"\ncategory = "teamwork"\nkind = "general"\n'
+           'text = "Question number {i}, how would you answer it?"\nlisten_for = ["a point"]\n'
+           '[question.probes]\nresult = "And how did it end?"\n')
+    return head + "".join(one.format(i=i) for i in range(n))
+
+
+def test_loading_is_linear_in_the_number_of_questions(tmp_path: Path, shipped_text: str) -> None:
+    """Finding each question's lines scanned every header: 4,000 questions took 4.6 s, 60,000 over 14 minutes."""
+    import time
+
+    from voice_coach.interview.bank_loader import _Builder, tomllib
+
+    def cpu_seconds(n: int) -> float:
+        text = _many_questions(shipped_text, n)
+        data = tomllib.loads(text)
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            bank = _Builder(tmp_path / "many.toml", text).bank(data)
+            best = min(best, time.process_time() - start)
+        assert len(bank) == n and bank.questions[-1].line == text.splitlines().index(f'id = "q{n - 1}"') + 1
+        return best
+
+    small, large = cpu_seconds(1000), cpu_seconds(4000)
+    assert large < 8 * small + 0.05, (small, large)  # linear: 4 times the questions, about 4 times the time
+    assert large < 2.0, large
+    path = tmp_path / "many.toml"
+    path.write_text(_many_questions(shipped_text, 4000))
+    assert len(load_bank(path)) == 4000
+
+
 # ---------------------------------------------------------------- a user's own bank
 
 SPANISH_BANK = """\
@@ -320,6 +401,36 @@ def test_questions_table_lists_the_bank(bank: QuestionBank) -> None:
     assert all(q.id in out for q in teamwork)
     assert "opening" not in out and "background-overview" not in out
     assert "listens for:" in out and "if no action:" in out
+
+
+@pytest.mark.parametrize(("width", "most_lines", "total_lines"), [(80, 3, 240), (100, 2, 175)])
+def test_questions_view_gives_the_question_the_width(bank: QuestionBank, width: int, most_lines: int,
+                                                     total_lines: int) -> None:
+    """At 100 columns the question text was squeezed to about 18 characters: 68 questions took 425 lines."""
+    console = Console(width=width, color_system=None, record=True)
+    console.print(questions_command.render_table(bank))
+    out = console.export_text()
+    lines = out.splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert len(lines) <= total_lines, len(lines)
+    ids = {q.id: q for q in bank.questions}
+    rows: dict[str, list[str]] = {}  # each question's lines: from its id to the next id, heading or blank line
+    current, offset = None, lines[0].index("question")  # where the question column starts
+    for line in lines:
+        left, right = line[:offset].strip(), line[offset:].strip()
+        if left in ids:
+            current = left
+            rows[current] = []
+        elif not right or (left and not left.split()[0] in {q.kind for q in bank.questions}):
+            current = None
+        if current:
+            rows[current].append(right)
+    assert set(rows) == set(ids)
+    counts = sorted(len(r) for r in rows.values())
+    assert counts[int(len(counts) * 0.9)] <= most_lines and counts[-1] <= most_lines + 1, counts
+    for qid, row in rows.items():  # wrapped at words: the lines put together give the text back
+        assert " ".join(row) == ids[qid].text, (qid, row)
+    assert "behavioral STAR 60-120 s" in out and "Communication and empathy" in out
 
 
 def test_questions_command_on_a_user_bank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -284,7 +284,7 @@ def test_real_model_session_with_followup(tmp_path: Path) -> None:
         outcome = interview.run()
         answers = store.answers(outcome.session_id)
     assert len(answers) == 2 and answers[1].is_followup and answers[1].parent_number == 1
-    main, follow = answers[0].analysis.to_dict(), answers[1].analysis.to_dict()
+    main, follow = answers[0].analysis.to_dict(), answers[1].analysis.to_dict()  # the stored record as its JSON
     assert main["model"].startswith("tiny.en")
     words = main["transcript"].lower()
     assert all(w in words for w in ("help desk", "laptop", "replacement", "three branches")), words
@@ -336,3 +336,135 @@ def test_live_view_refreshes_at_least_twice_a_second() -> None:
     with Live(get_renderable=frame, console=console, refresh_per_second=REFRESH_PER_SECOND, transient=True):
         time.sleep(2.0)
     assert len(calls) >= 2 * 2
+
+
+# ---------------------------------------------------------------- trying a question again
+class RetryOnFirstAnswer:
+    """Keys as on a terminal where "r" then Enter is typed during the first answer only."""
+
+    enabled = reading = True
+
+    def __init__(self) -> None:
+        import threading
+
+        self.pressed, self.retry_asked, self.arms = threading.Event(), threading.Event(), 0
+
+    def arm(self) -> Any:
+        self.arms += 1
+        self.pressed.clear()
+        self.retry_asked.clear()
+        if self.arms == 1:
+            self.retry_asked.set()
+        return self.pressed
+
+    def discard(self) -> None:
+        pass
+
+    def next_line(self, stop: Any = None, timeout_s: Any = None) -> None:
+        return None
+
+    def __enter__(self) -> RetryOnFirstAnswer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def test_r_during_the_answer_asks_the_question_again_and_compares(tmp_path: Path) -> None:
+    fake = ScriptTranscriber()
+    clips = {(STORY.id, "answer"): clip(fake, STORY_WITHOUT_RESULT), (STORY.id, "retry"): clip(fake, STORY_WITHOUT_RESULT + RESULT)}
+    interview, store, speaker, out = make(tmp_path, [STORY], clips, fake)
+    interview.enter = RetryOnFirstAnswer()
+    outcome = interview.run()
+    said = " ".join(speaker.said)
+    assert STORY.probe("result") not in said  # a retry was asked for: no follow-up on the first try
+    assert LINES.say("retry_question", question=STORY.text) in said
+    answers = store.answers(outcome.session_id)
+    assert [(a.number, a.is_followup, a.parent_number, a.question.get("attempt")) for a in answers] == [
+        (1, False, None, None), (2, False, 1, 2)]
+    assert answers[0].question["id"] == answers[1].question["id"] == STORY.id
+    assert answers[1].feedback.startswith("Compared with your first try:") and "this time I heard the result" in answers[1].feedback
+    assert answers[1].feedback in said
+    assert [t.attempt for t in outcome.turns] == [1, 2] and outcome.complete and outcome.saved == 2
+    text = out.getvalue()
+    assert "Try 2 compared with try 1" in text and "STAR: S+ T+ A+ R- -> S+ T+ A+ R+" in text
+    assert "│ Answers with speech: 1 of 1 question " in text  # one question, whatever its tries
+    assert "Tried again: one question" in text and "Complete STAR stories: 1 of 1" in text  # the last try counts
+
+
+class AnsweringConsole(io.StringIO):
+    """The console's file: when the retry prompt is printed, the next reply is written to the keys' pipe."""
+
+    def __init__(self, pipe_fd: int, replies: list[str]) -> None:
+        super().__init__()
+        self.pipe_fd, self.replies, self.prompts = pipe_fd, replies, 0
+
+    def write(self, text: str) -> int:
+        n = super().write(text)
+        if "Try this question again?" in text:
+            self.prompts += 1
+            if self.replies:
+                import os
+
+                os.write(self.pipe_fd, (self.replies.pop(0) + "\n").encode())
+        return n
+
+
+def test_practice_retry_offers_every_question_again_at_a_prompt(tmp_path: Path) -> None:
+    """`practice --retry`: a prompt after each question's feedback, read from a pipe (not a terminal)."""
+    import os
+
+    from voice_coach.interview.keys import SessionKeys
+
+    fake = ScriptTranscriber()
+    clips = {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER), (GENERAL.id, "retry"): clip(fake, GENERAL_ANSWER[:2]),
+             (STORY.id, "answer"): clip(fake, STORY_WITHOUT_RESULT + RESULT)}
+    read_fd, write_fd = os.pipe()
+    keys = SessionKeys(os.fdopen(read_fd, "r"), prompts=True)
+    assert not keys.enabled and keys.reading  # a pipe: lines answer the prompt, never end an answer
+    file = AnsweringConsole(write_fd, ["r", "", ""])
+    store = Store.open(tmp_path / "home")
+    settings = InterviewSettings(capture=CaptureSettings(end_silence_s=4.0, no_answer_s=3.0), lines=LINES,
+                                 show_live=False, retry=True)
+    interview = Interview([GENERAL, STORY], ClipInputs(clips, realtime=False), RecordingSpeaker(), fake,
+                          console=Console(file=file, width=100, color_system=None), settings=settings, store=store,
+                          enter=keys)
+    with keys:
+        outcome = interview.run()
+    os.close(write_fd)
+    assert file.prompts == 3  # after the first answer, after its retry, after the second question
+    answers = store.answers(outcome.session_id)
+    assert [(a.question["id"], a.question.get("attempt"), a.parent_number) for a in answers] == [
+        (GENERAL.id, None, None), (GENERAL.id, 2, 1), (STORY.id, None, None)]
+    assert answers[1].feedback.startswith("Compared with your first try")
+    assert outcome.complete and outcome.asked == 2
+
+
+# ---------------------------------------------------------------- what the interviewer says
+def test_a_closing_question_is_not_also_called_the_last(tmp_path: Path) -> None:
+    """"And my last question for you today. That covers what I wanted to ask. What questions do you have..."."""
+    closing = BANK.get("questions-for-us")
+    fake = ScriptTranscriber()
+    clips = {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER), (closing.id, "answer"): clip(fake, GENERAL_ANSWER)}
+    interview, _, speaker, _ = make(tmp_path, [GENERAL, closing], clips, fake)
+    interview.run()
+    said = " ".join(speaker.said)
+    assert LINES.say("closing_question", question=closing.text) in said
+    assert "last question" not in said
+    interview, _, speaker, _ = make(tmp_path / "two", [GENERAL, STORY], {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER)},
+                                    fake)
+    interview.run()  # a last question that does not close the interview is still announced as the last
+    assert LINES.say("last_question", question=STORY.text) in " ".join(speaker.said)
+
+
+def test_store_notices_are_printed_before_the_first_question(tmp_path: Path) -> None:
+    """The store keeps recordings it does not know aside and says so (store.notices); only import printed that."""
+    orphan = tmp_path / "home" / "audio" / "2026-01-02-0930"
+    orphan.mkdir(parents=True)
+    (orphan / "001.flac").write_bytes(b"fLaC recorded before the database was emptied")
+    fake = ScriptTranscriber()
+    interview, store, _, out = make(tmp_path, [GENERAL], {(GENERAL.id, "answer"): clip(fake, GENERAL_ANSWER)}, fake)
+    interview.run()
+    text = out.getvalue()
+    assert store.notices and all(f"Note: {line}" in " ".join(text.split()) for line in store.notices)
+    assert text.index("Note: ") < text.index("Listening")

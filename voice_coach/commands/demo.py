@@ -95,6 +95,7 @@ class _HeardSource:
         self._source = ArraySource(samples, realtime=realtime)
         self._samples = samples
         self._speaker = speaker if realtime else None
+        self._playing: Any = None
 
     def blocks(self) -> Iterator[Any]:
         play = getattr(self._speaker, "play", None)
@@ -104,11 +105,19 @@ class _HeardSource:
 
             # Its result is never asked for, so a failure is dropped: hearing the candidate is a bonus,
             # the analysis does not depend on it.
-            BackgroundCall("demo-candidate", play, self._samples, SAMPLE_RATE)
+            self._playing = BackgroundCall("demo-candidate", play, self._samples, SAMPLE_RATE)
         return self._source.blocks()
 
     def close(self) -> None:
+        """The answer is over (or the demo stopped): the candidate's voice stops too, and its thread is
+        given a moment to leave the audio library before the process may exit."""
         self._source.close()
+        playing, self._playing = self._playing, None
+        if playing is not None and not playing.wait(0):
+            cut = getattr(self._speaker, "stop", None)
+            if callable(cut):
+                cut()
+            playing.wait(2.0)
 
 
 def build_inputs(realtime: bool, speaker: Any = None) -> Any:
@@ -131,17 +140,24 @@ def build_inputs(realtime: bool, speaker: Any = None) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from voice_coach.live.capture import StopRequest
+
+    with StopRequest() as stop:  # Ctrl-C, SIGTERM, SIGHUP: as in practice (commands/practice.py run)
+        return _run(args, stop)
+
+
+def _run(args: argparse.Namespace, stop: Any) -> int:
     import tempfile
 
     from rich.console import Console
 
     from voice_coach.live.replay import load_transcriber
     from voice_coach.live.capture import CaptureSettings
-    from voice_coach.audio.speaker import SilentSpeaker
     from voice_coach.interview.bank_loader import load_bank
-    from voice_coach.commands.practice import interview_settings, make_speaker
+    from voice_coach.commands.practice import interview_settings, make_speaker, print_outcome, printed_speaker
     from voice_coach.core.errors import DeviceError
-    from voice_coach.interview.session import Interview, ModelLoader, StopReason
+    from voice_coach.interview.session import Interview, ModelLoader
+    from voice_coach.interview.voice import PrintedSpeaker
     from voice_coach.store import Store
 
     console = Console(highlight=False)
@@ -149,12 +165,12 @@ def run(args: argparse.Namespace) -> int:
     questions = [bank.get(qid) for qid in DEMO_QUESTIONS]
     spoken = not args.quiet
     try:
-        speaker = make_speaker(args)
+        speaker = make_speaker(args, console)
     except DeviceError as exc:
         console.print(f"[yellow]No sound output ({str(exc).split(';')[0]}): the interviewer's lines are printed instead.[/]")
-        speaker, spoken = SilentSpeaker(prefix="Interviewer: "), False
-    if not spoken and not isinstance(speaker, SilentSpeaker):
-        speaker = SilentSpeaker(prefix="Interviewer: ")
+        speaker, spoken = printed_speaker(console), False
+    if not spoken and not isinstance(speaker, PrintedSpeaker):
+        speaker = printed_speaker(console)
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     inputs = build_inputs(realtime=not args.fast, speaker=speaker if spoken else None)
     settings = interview_settings(args, bank, CaptureSettings(), inputs.description, kind="demo", echo=spoken, seed=7)
@@ -164,14 +180,16 @@ def run(args: argparse.Namespace) -> int:
                   + ("Nothing is waited for (--fast)." if args.fast else "It runs at speaking pace, about three minutes."))
     try:
         with Store.open(home) as store:
-            interview = Interview(questions, inputs, speaker, loader, console=console, settings=settings, store=store)
+            interview = Interview(questions, inputs, speaker, loader, console=console, settings=settings, store=store,
+                                  stop=stop)
             outcome = interview.run()
-            if temporary is None and outcome.session_id:
-                console.print(f"Saved as session {outcome.session_id} in {store.home}; "
-                              f"see it with `voice-coach review {outcome.session_id}`.")
+            if temporary is None:
+                print_outcome(console, outcome, store.home, stop)
+            elif outcome.stopped is not None:
+                console.print(f"[yellow]Demo stopped ({stop.described}).[/]")
     finally:
         if temporary is not None:
             temporary.cleanup()
             console.print("[dim]The demo session was kept in a temporary folder, now removed "
                           "(--save keeps it in your store, --home DIR elsewhere).[/]")
-    return 130 if outcome.stopped is StopReason.INTERRUPTED else 0
+    return stop.exit_code if stop.event.is_set() else 0

@@ -43,12 +43,15 @@ def render_meter(level_dbfs: float, peak_dbfs: float, elapsed_s: float, total_s:
             text.append("|", style="bold")
         else:
             text.append("·", style="dim")
-    text.append(f" {_db(level_dbfs)} dBFS  peak {_db(peak_dbfs)}  {max(0.0, total_s - elapsed_s):4.1f} s left")
+    level = " silent    " if _silent(level_dbfs) else f" {level_dbfs:5.1f} dBFS"
+    peak = "silent" if _silent(peak_dbfs) else f"{peak_dbfs:5.1f}"
+    text.append(f"{level}  peak {peak}  {max(0.0, total_s - elapsed_s):4.1f} s left")
     return text
 
 
-def _db(value: float) -> str:
-    return "-inf" if value <= -120.0 else f"{value:5.1f}"
+def _silent(value: float) -> bool:
+    """Digital silence: the meter's floor (audio/devices.py dbfs gives -120 for zeros), not a level to print."""
+    return value <= -120.0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--answers", type=Path, metavar="DIR",
                    help="use recorded answer files from DIR instead of the microphone: one per question, in sorted "
                    "order; a file named like 02-followup.wav answers the follow-up of the file before it")
+    p.add_argument("--retry", action="store_true",
+                   help="after each question's feedback, ask whether to try it again (without it: type r then Enter "
+                   "during the answer or the feedback); the new try's feedback says what changed")
     add_capture_options(p)
     add_home_argument(p)
     add_model_options(p)
@@ -75,16 +78,25 @@ def capture_settings(args: argparse.Namespace) -> CaptureSettings:
     return settings
 
 
-def make_speaker(args: argparse.Namespace) -> Any:
-    from voice_coach.audio.speaker import Pyttsx3Speaker, SilentSpeaker
+def make_speaker(args: argparse.Namespace, console: Any = None) -> Any:
+    """The interviewer's voice; with --quiet its lines are printed on `console`, wrapped at words."""
+    from voice_coach.audio.speaker import Pyttsx3Speaker
 
     if args.quiet:
-        return SilentSpeaker(prefix="Interviewer: ")
+        return printed_speaker(console)
     if not 60 <= args.rate <= 400:
         from voice_coach.core.errors import VoiceCoachError
 
         raise VoiceCoachError(f"--rate must be between 60 and 400 words a minute, not {args.rate}")
     return Pyttsx3Speaker(args.voice, args.rate, args.output_device, args.phone_line)
+
+
+def printed_speaker(console: Any = None) -> Any:
+    from rich.console import Console
+
+    from voice_coach.interview.voice import PrintedSpeaker
+
+    return PrintedSpeaker(console or Console(highlight=False))
 
 
 def session_settings(args: argparse.Namespace, analysis: Any, capture: Any, source: str) -> dict:
@@ -100,7 +112,7 @@ def session_settings(args: argparse.Namespace, analysis: Any, capture: Any, sour
 
 
 def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: CaptureSettings, source: str, *,
-                       kind: str, echo: bool, seed: int | None) -> InterviewSettings:
+                       kind: str, echo: bool, seed: int | None, retry: bool = False) -> InterviewSettings:
     """The InterviewSettings of a `practice` or `demo` run: its analysis options and targets, the bank's
     role and path, and what the store keeps about the session. `source` describes where answers come from."""
     from voice_coach.commands.analyze import settings_from, targets_from
@@ -110,17 +122,27 @@ def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: Ca
     return InterviewSettings(
         analysis=analysis, targets=targets_from(args), capture=capture, kind=kind,
         bank_label=str(bank.path or "built-in"), role=bank.role,
-        session_settings=session_settings(args, analysis, capture, source), echo=echo, seed=seed,
+        session_settings=session_settings(args, analysis, capture, source), echo=echo, seed=seed, retry=retry,
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    from voice_coach.live.capture import StopRequest
+
+    # Ctrl-C, SIGTERM and SIGHUP are requests from the first line on: one that arrives while the
+    # files are checked or the model loads stops the session before its first question, cleanly.
+    with StopRequest() as stop:
+        return _run(args, stop)
+
+
+def _run(args: argparse.Namespace, stop: Any) -> int:
     from rich.console import Console
 
     from voice_coach.live.replay import load_transcriber
-    from voice_coach.live.capture import EnterKey, FileInputs, MicrophoneInputs
+    from voice_coach.live.capture import FileInputs, MicrophoneInputs
     from voice_coach.interview.bank_loader import load_bank
-    from voice_coach.interview.session import Interview, ModelLoader, StopReason
+    from voice_coach.interview.keys import stdin_keys
+    from voice_coach.interview.session import Interview, ModelLoader
     from voice_coach.store import Store
 
     console = Console(highlight=False)
@@ -129,23 +151,45 @@ def run(args: argparse.Namespace) -> int:
     capture = capture_settings(args)
     inputs = FileInputs(args.answers) if args.answers else MicrophoneInputs(args.input_device)
     settings = interview_settings(args, bank, capture, inputs.description, kind="practice", echo=not args.quiet,
-                                  seed=args.seed)
-    speaker = make_speaker(args)
+                                  seed=args.seed, retry=args.retry)
+    speaker = make_speaker(args, console)
     loader = ModelLoader(lambda: load_transcriber(args.model, args.device, args.compute_type))
     store = Store.open(args.home)
-    console.print(f"[dim]{len(questions)} questions from {bank.title}; answers from the {inputs.description}; "
+    console.print(f"[dim]{plural(len(questions), 'question')} from {bank.title}; answers from the {inputs.description}; "
                   f"saving to {store.home}. Ctrl-C stops the session and keeps what you said.[/]")
+    outcome = None
     try:
         interview = Interview(questions, inputs, speaker, loader, console=console, settings=settings, store=store,
-                              enter=EnterKey())
+                              enter=stdin_keys(prompts=args.retry), stop=stop)
         outcome = interview.run()
     finally:
+        saved = getattr(locals().get("interview"), "saved", 0)
         session_id = getattr(locals().get("interview"), "session_id", None)
-        if session_id:
+        if saved and session_id and outcome is None:  # a device error is on its way up: say what was kept first
             console.print(f"Saved as session {session_id} in {store.home}; replay it with "
                           f"`voice-coach review {session_id}`.")
         store.close()
+    print_outcome(console, outcome, store.home, stop)
+    return stop.exit_code if stop.event.is_set() else 0
+
+
+def print_outcome(console: Any, outcome: Any, home: Any, stop: Any) -> None:
+    """One line on how the session ended: where it was saved, or that it was stopped and what was kept."""
+    from voice_coach.interview.session import StopReason
+
+    sid = outcome.session_id if outcome.saved else None
+    review = f"replay it with `voice-coach review {sid}`."
     if outcome.stopped is StopReason.INTERRUPTED:
-        console.print("[yellow]Session stopped with Ctrl-C; everything answered so far is saved (marked incomplete).[/]")
-        return 130
-    return 0
+        how = f"Session stopped ({stop.described})"
+        if sid:
+            console.print(f"[yellow]{how}: {plural(outcome.saved, 'answer')} saved as session {sid} in {home}, "
+                          f"marked incomplete; {review}[/]")
+        else:
+            console.print(f"[yellow]{how} before any answer was recorded; nothing was saved.[/]")
+    elif sid:
+        console.print(f"Saved as session {sid} in {home}; {review}")
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 question', '5 questions'."""
+    return f"{n} {noun if n == 1 else noun + 's'}"

@@ -53,22 +53,27 @@ def describe(bank: QuestionBank) -> str:
 
 
 def render_table(bank: QuestionBank, categories: Sequence[str] | None = None, details: bool = False) -> Table:
-    """The bank as a rich table, grouped by category in interview order."""
+    """The bank as a rich table, grouped by category in interview order.
+
+    Two columns, so the question keeps the width of the terminal: the id with its kind, STAR and
+    target length under it, and the question wrapped at words. At 100 columns nearly every question
+    takes two lines (68 questions took 425 lines when kind, STAR and target had columns of their own)."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
     wanted = [bank.resolve_category(c) for c in categories] if categories else bank.categories()
-    table = Table(show_lines=details, expand=False)
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("category")
-    table.add_column("kind")
-    table.add_column("STAR", justify="center")
-    table.add_column("target", justify="right", no_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, show_lines=False)
+    table.add_column("id, kind, target", no_wrap=True)
     table.add_column("question")
-    for category in bank.categories():
-        if category not in wanted:
-            continue
-        for q in bank.in_category(category):
+    shown = [c for c in bank.categories() if c in wanted]
+    for n, category in enumerate(shown):
+        questions = bank.in_category(category)
+        table.add_row(Text(bank.label(category), style="bold"),
+                      Text(f"{len(questions)} question{'' if len(questions) == 1 else 's'}", style="dim"))
+        for k, q in enumerate(questions):
+            left = Text(q.id, style="cyan")
+            left.append("\n" + describe_question(q), style="dim")
             cell = Text(q.text)
             if details:
                 cell.append("\nlistens for: " + "; ".join(q.listen_for), style="dim")
@@ -76,6 +81,11 @@ def render_table(bank: QuestionBank, categories: Sequence[str] | None = None, de
                     probe = q.probe(part)
                     if probe and q.star:
                         cell.append(f"\nif no {part}: {probe}", style="dim italic")
-            target = f"{q.target_min_s:g}-{q.target_max_s:g} s"
-            table.add_row(q.id, bank.label(category), q.kind, "yes" if q.star else "", target, cell)
+            last = k == len(questions) - 1 and n < len(shown) - 1
+            table.add_row(left, cell, end_section=last or details)
     return table
+
+
+def describe_question(q: Any) -> str:
+    """"behavioral STAR 60-120 s": the question's kind, whether a STAR story is expected, its target length."""
+    return f"{q.kind}{' STAR' if q.star else ''} {q.target_min_s:g}-{q.target_max_s:g} s"

@@ -12,7 +12,13 @@ from voice_coach.interview.bank_loader import PROMPTS_DIR
 DEFAULT_LINES_PATH = PROMPTS_DIR / "interviewer.toml"
 LINE_FIELDS = {"greeting": ("role", "count"), "first_question": ("question",), "next_question": ("question",),
                "last_question": ("question",), "repeat_offer": (), "repeat_question": ("question",),
-               "move_on": (), "followup": ("probe",), "closing": ()}
+               "move_on": (), "followup": ("probe",), "closing": (),
+               "closing_question": ("question",), "retry_question": ("question",)}
+OPTIONAL_LINES = {
+    "closing_question": "Thank you. {question}",
+    "retry_question": "Of course, let's try that one again. {question}",
+}
+"""Keys added after the first release: a lines file written before them still loads, with these."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ def load_lines(path: Path | str | None = None) -> InterviewerLines:
         raise VoiceCoachError(f"{path}: not valid TOML ({exc})") from None
     lines: dict[str, tuple[str, ...]] = {}
     for key, fields in LINE_FIELDS.items():
-        value = data.get(key)
+        value = data.get(key, OPTIONAL_LINES.get(key))
         options = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else ()
         if not options or not all(isinstance(v, str) and v.strip() for v in options):
             raise VoiceCoachError(f"{path}: '{key}' must be a line of text or a list of lines")

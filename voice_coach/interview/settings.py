@@ -45,3 +45,6 @@ class InterviewSettings:
     """Seed for the choice among a line's alternatives (None: a different choice each run)."""
     show_live: bool | None = None
     """Show the live view while listening; None: only when the console is a terminal."""
+    retry: bool = False
+    """After each question's feedback, ask whether to try it again (`practice --retry`); without it a
+    try again is only on request ("r" then Enter)."""

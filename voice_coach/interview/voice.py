@@ -13,6 +13,9 @@ from typing import Any
 from voice_coach.core.interfaces import Speaker
 from voice_coach.live.background import BackgroundCall
 
+CUT_OFF_WAIT_S = 2.0
+"""How long a stop waits for the cut-off utterance's thread (it stops within one 50 ms write)."""
+
 
 class Voice:
     """Speaks through a Speaker and notes the moment the first sound of each utterance starts.
@@ -28,8 +31,12 @@ class Voice:
         self._playing: BackgroundCall[None] | None = None
 
     def start(self, text: str) -> float:
-        """Begin saying `text`; returns time.monotonic() at its first sound (or print)."""
+        """Begin saying `text`; returns time.monotonic() at its first sound (or print).
+
+        Once the session is stopping (Ctrl-C, SIGTERM, SIGHUP) nothing more is said."""
         self.wait()
+        if self.stop is not None and self.stop.is_set():
+            return time.monotonic()
         if self.echo and self.console is not None:
             self.console.print(f"[bold cyan]Interviewer:[/] {text}", highlight=False)
         render, play = getattr(self.speaker, "render", None), getattr(self.speaker, "play", None)
@@ -43,10 +50,18 @@ class Voice:
         return first
 
     def wait(self) -> None:
-        """Until the utterance has played (or Ctrl-C was pressed); a speaker failure is raised here."""
+        """Until the utterance has played; a speaker failure is raised here.
+
+        On a stop the utterance is cut off (the speaker's `stop()`), and its thread is given a moment
+        to leave the audio library: a process that exits while a thread is inside PortAudio can crash."""
         playing = self._playing
         while playing is not None and not playing.wait(0):
             if self.stop is not None and self.stop.is_set():
+                self._playing = None
+                cut = getattr(self.speaker, "stop", None)
+                if callable(cut):
+                    cut()
+                playing.wait(CUT_OFF_WAIT_S)
                 return
             playing.wait(0.05)
         self._playing = None
@@ -57,3 +72,21 @@ class Voice:
         self.start(text)
         self.wait()
 
+
+
+class PrintedSpeaker:
+    """The interviewer's lines printed instead of spoken (`--quiet`, or no speaker), wrapped at words.
+
+    audio/speaker.py's SilentSpeaker prints with print(), which the terminal breaks wherever the
+    line reaches its edge ("phone s" / "creen"); this prints through the session's rich console,
+    like the echo of spoken lines."""
+
+    def __init__(self, console: Any, prefix: str = "Interviewer: ") -> None:
+        self.console, self.prefix = console, prefix
+
+    def say(self, text: str) -> None:
+        from rich.text import Text
+
+        line = Text(self.prefix, style="bold cyan") if self.prefix else Text()
+        line.append(text)
+        self.console.print(line)

@@ -9,7 +9,8 @@ Whatever was captured stays in the LiveAnalyzer, whatever the reason.
 
 The capture loop runs on the caller's thread. EnterKey starts one "enter-key" thread (a blocking
 read of the terminal cannot share the loop's thread) the first time it is armed; it lives until the
-command ends. Ctrl-C arrives as a signal on the main thread (StopRequest), not on a thread of its own.
+command ends. Ctrl-C, SIGTERM and SIGHUP arrive as signals on the main thread (StopRequest), not on a
+thread of its own.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from voice_coach.core.errors import DeviceError, VoiceCoachError
+from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.core.interfaces import AudioSource
 from voice_coach.core.timed import SAMPLE_RATE
 
@@ -265,31 +266,99 @@ class EnterKey:
 
 
 class StopRequest:
-    """Ctrl-C as a request, not an exception: it sets `event` and closes the source being captured,
-    so the capture loop ends cleanly with what it has. A second Ctrl-C raises KeyboardInterrupt."""
+    """Ctrl-C, SIGTERM and SIGHUP as a request to stop, never an exception.
+
+    The first signal sets `event`, notes which it was (`signum`) and closes the source being
+    captured, so the capture loop ends cleanly with what it has; the session then finishes and
+    saves the answer in progress and stops. Later signals are counted and otherwise ignored: an
+    exception thrown into the finishing analysis or the save would lose the answer the program
+    has just promised to keep, and a process torn down while a transcriber or audio thread is in
+    native code can abort or crash. SIGHUP means the terminal is gone: standard input and output
+    are pointed at /dev/null when they no longer work, so the rest of the session's printing
+    cannot fail. Entered more than once (a command and the interview inside it), it installs its
+    handlers only at the outermost level.
+    """
+
+    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
     def __init__(self) -> None:
         self.event = threading.Event()
         self.source: AudioSource | None = None
-        self._previous: Any = None
+        self.signum: int | None = None
+        """The first stop signal received (None until then)."""
+        self.count = 0
+        """How many stop signals arrived."""
+        self._previous: dict[int, Any] = {}
+        self._depth = 0
 
     def _handle(self, signum: int, frame: Any) -> None:
+        self.count += 1
+        if signum == getattr(signal, "SIGHUP", None):
+            _detach_from_lost_terminal()
         if self.event.is_set():
-            raise KeyboardInterrupt
+            return
+        self.signum = signum
         self.event.set()
         source = self.source
         if source is not None:
-            source.close()
+            with contextlib.suppress(Exception):  # a vanished device may fail to close; the capture loop ends anyway
+                source.close()
+
+    @property
+    def described(self) -> str:
+        """The first signal in words ("Ctrl-C", "SIGTERM", "SIGHUP")."""
+        return describe_stop_signal(self.signum)
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number, as a shell reports a process ended by it (130 for Ctrl-C)."""
+        return 128 + int(self.signum or signal.SIGINT)
 
     def __enter__(self) -> StopRequest:  # noqa: PYI034 - typing.Self needs Python 3.11
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+        if self._depth == 0 and threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        self._depth += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
+        self._depth -= 1
+        if self._depth == 0:
+            for signum, previous in self._previous.items():
+                signal.signal(signum, previous)
+            self._previous.clear()
+
+
+def describe_stop_signal(signum: int | None) -> str:
+    if signum is None or signum == signal.SIGINT:
+        return "Ctrl-C"
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _detach_from_lost_terminal() -> None:
+    """After a hang-up, point stdout and stderr at /dev/null if they no longer work.
+
+    A write to a terminal that has hung up fails with EIO; a zero-byte write shows it without
+    printing anything. A pipe or file (nohup, a redirect) keeps working and is left alone.
+    """
+    import os
+
+    devnull: int | None = None
+    try:
+        for fd in (1, 2):  # standard input of a hung-up terminal reads as the end of input: no harm
+            try:
+                os.write(fd, b"")
+            except OSError:
+                if devnull is None:
+                    devnull = os.open(os.devnull, os.O_RDWR)
+                with contextlib.suppress(OSError):
+                    os.dup2(devnull, fd)
+    finally:
+        if devnull is not None:
+            os.close(devnull)
 
 
 # ---------------------------------------------------------------- where answers come from
@@ -352,7 +421,9 @@ class FileInputs:
 
     A file whose name ends in "followup" (e.g. `02-followup.wav`) answers the follow-up probe of the
     file before it, and is skipped if no follow-up is asked. After a repeat offer the same file
-    continues. Files are checked up front, so a bad one stops the session before it starts.
+    continues; a try again ("retry") takes the next file. Every file is checked up front, down to
+    decoding its first block, so a bad one (a text file named 02.wav, a FIFO, a truncated file)
+    stops the session before its first question, in one line naming the file.
     """
 
     def __init__(self, folder: Path | str, realtime: bool = True, block_s: float = 0.1) -> None:
@@ -361,7 +432,12 @@ class FileInputs:
         folder = Path(folder).expanduser()
         if not folder.is_dir():
             raise VoiceCoachError(f"--answers {folder}: not a folder of recorded answers")
-        files = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES), key=_file_order)
+        named = [p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES]
+        for path in named:
+            kind = self._not_a_file(path)
+            if kind:
+                raise AudioInputError(f"--answers {folder}: {path.name} is {kind}, not an audio file")
+        files = sorted(named, key=_file_order)
         self.answers: list[Path] = []
         self.followups: dict[int, Path] = {}
         for path in files:
@@ -372,11 +448,46 @@ class FileInputs:
         if not self.answers:
             raise VoiceCoachError(f"--answers {folder}: no audio files ({', '.join(AUDIO_SUFFIXES)}) in it")
         for path in files:
-            FileSource(path)  # checks the file; decoding is lazy
+            FileSource(path)  # the cheap checks: missing, empty, a truncated WAV header
+            self._check_decodes(path)
         self.realtime, self.block_s = realtime, block_s
         self.description = f"recorded answers in {folder}"
         self._index = -1
         self._current: Iterator[np.ndarray] | None = None
+
+    @staticmethod
+    def _not_a_file(path: Path) -> str | None:
+        """What a path is when it is not a regular file (after symbolic links): "a folder", "a FIFO", ..."""
+        import stat
+
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            return None  # a dangling link: FileSource says "no such file"
+        if stat.S_ISREG(mode):
+            return None
+        if stat.S_ISDIR(mode):
+            return "a folder"
+        if stat.S_ISFIFO(mode):
+            return "a FIFO (named pipe)"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            return "a device"
+        if stat.S_ISSOCK(mode):
+            return "a socket"
+        return "not a regular file"
+
+    @staticmethod
+    def _check_decodes(path: Path) -> None:
+        """Decode the file's first block: a file that is not audio at all fails here, not mid-session."""
+        from voice_coach.audio.decode import iter_blocks
+
+        blocks = iter_blocks(path, block_samples=SAMPLE_RATE // 10)
+        try:
+            next(blocks)
+        except StopIteration:
+            raise AudioInputError(f"{path}: the file holds no audio samples") from None
+        finally:
+            blocks.close()
 
     def open(self, question_id: str, purpose: str) -> AudioSource | None:
         from voice_coach.audio.file_source import FileSource
