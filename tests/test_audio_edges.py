@@ -361,3 +361,17 @@ def test_microphone_without_input_device_names_the_ways_out(monkeypatch):
     message = str(info.value)
     assert "no microphone" in message and "voice-coach devices" in message
     assert "--input-device" in message and "--answers DIR" in message
+
+
+def test_fifos_and_devices_are_named_as_such_not_empty(tmp_path):
+    import os
+
+    from voice_coach.audio.decode import check_readable
+    from voice_coach.core.errors import AudioInputError
+
+    fifo = tmp_path / "answer.wav"
+    os.mkfifo(fifo)
+    for path, word in ((fifo, "pipe"), (Path("/dev/zero"), "device")):
+        with pytest.raises(AudioInputError) as err:
+            check_readable(path)
+        assert word in str(err.value) and "0 bytes" not in str(err.value)

@@ -8,6 +8,7 @@ memory; every way a file can be unreadable becomes one AudioInputError line.
 from __future__ import annotations
 
 import os
+import stat
 import struct
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +29,10 @@ def check_readable(path: Path) -> None:
         raise AudioInputError(f"{path}: is a folder, not an audio file")
     if not os.access(path, os.R_OK):
         raise AudioInputError(f"{path}: permission denied")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        what = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise AudioInputError(f"{path}: is {what}, not an audio file")
     if path.stat().st_size == 0:
         raise AudioInputError(f"{path}: the file is empty (0 bytes)")
     _check_wav_header(path)

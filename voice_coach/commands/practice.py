@@ -121,7 +121,7 @@ def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: Ca
     analysis = settings_from(args)
     return InterviewSettings(
         analysis=analysis, targets=targets_from(args), capture=capture, kind=kind,
-        bank_label=str(bank.path or "built-in"), role=bank.role,
+        bank_label=str(bank.path or "built-in"), role=bank.role, terms=tuple(bank.terms),
         session_settings=session_settings(args, analysis, capture, source), echo=echo, seed=seed, retry=retry,
     )
 

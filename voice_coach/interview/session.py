@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
-from voice_coach.analysis.answer import AnswerAnalysis, CaptureNote
+from voice_coach.analysis.answer import AnswerAnalysis, CaptureNote, prepare_content, with_content
 from voice_coach.analysis.feedback import (
     AnswerRecap,
     Feedback,
@@ -256,6 +256,8 @@ class Interview:
 
         Returns the answer's turn (None when nothing was recorded); `previous` is the try before this one."""
         self._retry_wanted = False
+        # the sentence model and this question's talking points, made ready while the question is spoken
+        BackgroundCall("content-model", prepare_content, q)
         self.voice.say(spoken)
         if self._stopping():
             return None
@@ -397,6 +399,9 @@ class Interview:
 
         attempt = attempt or (previous.attempt + 1 if previous is not None else 1)
         samples = analysis.samples
+        # what was said, judged against the question (a follow-up answers one part, so no talking points)
+        analysis = with_content(analysis, q if probe is None else None, self.settings.terms,
+                                star_expected=q.star and probe is None)
         if probe is not None:
             fb = followup_feedback(analysis, probe[0])
         else:

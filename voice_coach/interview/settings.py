@@ -37,6 +37,8 @@ class InterviewSettings:
     """Where the questions came from, as the store records it (the bank file's path)."""
     role: str = "customer service"
     """The job the interview is for, named in the greeting (the bank's role)."""
+    terms: tuple[str, ...] = ()
+    """The bank's job-related terms, counted in each answer's content."""
     session_settings: Mapping[str, Any] = field(default_factory=dict)
     """What the store keeps about how the session was run (commands/practice.py `session_settings`)."""
     echo: bool = False
