@@ -365,6 +365,7 @@ def test_microphone_without_input_device_names_the_ways_out(monkeypatch):
 
 def test_fifos_and_devices_are_named_as_such_not_empty(tmp_path):
     import os
+    from pathlib import Path
 
     from voice_coach.audio.decode import check_readable
     from voice_coach.core.errors import AudioInputError
