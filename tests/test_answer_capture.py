@@ -82,6 +82,9 @@ class ScriptedSource:
         self.after_s, self.action = after_s, action
         self.closed = False
 
+    def start(self) -> None:
+        pass
+
     def blocks(self) -> Iterator[np.ndarray]:
         done = 0
         for block in self.source.blocks():

@@ -154,6 +154,9 @@ class Interrupting:
     def __init__(self, samples: np.ndarray, after_s: float, error: BaseException) -> None:
         self.samples, self.after, self.error = samples, int(after_s * SAMPLE_RATE), error
 
+    def start(self) -> None:
+        pass
+
     def blocks(self) -> Iterator[np.ndarray]:
         for i in range(0, self.after, 1600):
             yield self.samples[i:i + 1600]

@@ -97,6 +97,9 @@ class _HeardSource:
         self._speaker = speaker if realtime else None
         self._playing: Any = None
 
+    def start(self) -> None:
+        self._source.start()
+
     def blocks(self) -> Iterator[Any]:
         play = getattr(self._speaker, "play", None)
         if callable(play) and len(self._samples):

@@ -353,9 +353,7 @@ class Interview:
         assert self.transcriber is not None
         self.stop.source = source
         try:
-            opener = getattr(source, "start", None)
-            if callable(opener):
-                opener()  # the microphone is open before "Listening" shows
+            source.start()  # the microphone is open before "Listening" shows
             live = LiveAnalyzer(self.transcriber, settings, background=True,
                                 model_name=getattr(self.transcriber, "name", ""))
             enter = self.enter.arm() if self.enter is not None else None

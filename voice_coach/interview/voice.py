@@ -39,14 +39,9 @@ class Voice:
             return time.monotonic()
         if self.echo and self.console is not None:
             self.console.print(f"[bold cyan]Interviewer:[/] {text}", highlight=False)
-        render, play = getattr(self.speaker, "render", None), getattr(self.speaker, "play", None)
-        if not (callable(render) and callable(play)):
-            first = time.monotonic()
-            self.speaker.say(text)
-            return first
-        samples, rate = render(text)
+        samples, rate = self.speaker.render(text)
         first = time.monotonic()
-        self._playing = BackgroundCall("interviewer-voice", play, samples, rate)
+        self._playing = BackgroundCall("interviewer-voice", self.speaker.play, samples, rate)
         return first
 
     def wait(self) -> None:
@@ -58,9 +53,7 @@ class Voice:
         while playing is not None and not playing.wait(0):
             if self.stop is not None and self.stop.is_set():
                 self._playing = None
-                cut = getattr(self.speaker, "stop", None)
-                if callable(cut):
-                    cut()
+                self.speaker.stop()
                 playing.wait(CUT_OFF_WAIT_S)
                 return
             playing.wait(0.05)

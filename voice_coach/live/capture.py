@@ -397,6 +397,9 @@ class _Continue:
         self._blocks = blocks
         self._closed = False
 
+    def start(self) -> None:
+        """Already started: the recording it continues is open."""
+
     def blocks(self) -> Iterator[np.ndarray]:
         for block in self._blocks:
             if self._closed:
