@@ -115,3 +115,21 @@ def test_session_figures_agree_in_summary_history_progress_and_json(stored):
     assert doc["session"]["wpm"] == pytest.approx(fig.wpm) and doc["session"]["followups"] == 1
     counted = sum(r.analysis.fillers.count for r in records if not r.is_followup)
     assert fig.totals.fillers == counted  # what the summary says adds up from the answers it names
+
+
+def test_a_second_try_replaces_the_first_in_every_figure_and_review_names_it(tmp_path):
+    """Try again: both tries are kept, the last one counts (as in the spoken summary), review says which is which."""
+    first, second = short_story(5, 185, 6), short_story(6, 150, 1)
+    with Store.open(tmp_path / "home") as store:
+        sid = store.start_session(bank="b", model="m", settings={})
+        q = {"id": "q1", "text": "Tell me about a hard call.", "star": True}
+        store.save_answer(sid, question=q, audio=np.zeros(1600, dtype=np.float32), sample_rate=16000,
+                          analysis=first, feedback="")
+        store.save_answer(sid, question={**q, "attempt": 2}, audio=np.zeros(1600, dtype=np.float32),
+                          sample_rate=16000, analysis=second, feedback="", parent_answer=1)
+        summary, records = store.summary(sid), store.answers(sid)
+    assert summary.answers == 1 and summary.totals.superseded == 1 and summary.stored_answers == 2
+    only_last = summarize_session([AnswerRecap(second, True)]).figures
+    assert summary.wpm == pytest.approx(only_last.wpm) and summary.totals.fillers == second.fillers.count
+    review = text_of(render_review(summary, records))
+    assert "Answer 1 of 2" in review and "Answer 2 of 2 · try 2 of answer 1" in review

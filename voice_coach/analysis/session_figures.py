@@ -41,6 +41,8 @@ class AnswerTotals:
     """STAR answers with all four parts."""
     followups: int = 0
     duration_s: float = 0.0
+    superseded: int = 0
+    """Earlier tries of a question answered again (only the last try counts)."""
     """Recorded time of the main answers, silence included."""
 
     def __add__(self, other: AnswerTotals) -> AnswerTotals:

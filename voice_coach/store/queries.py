@@ -10,9 +10,13 @@ from voice_coach.store.errors import StoreError, describe_sqlite_error
 from voice_coach.store.paths import answer_audio_path
 from voice_coach.store.records import METRIC_COLUMNS, AnswerRecord, SessionSummary
 
-_MAIN = "a.is_followup = 0"
-_SPEECH = "a.is_followup = 0 AND a.no_speech = 0"
-_STAR = "a.is_followup = 0 AND a.no_speech = 0 AND a.star_expected"
+# A main answer counts unless a later try of the same question supersedes it (a try again points at
+# the first try through parent_number), as the spoken summary counts only the last try.
+_LAST_TRY = ("NOT EXISTS (SELECT 1 FROM answers r WHERE r.session_id = a.session_id AND r.is_followup = 0 "
+             "AND r.parent_number = coalesce(a.parent_number, a.number) AND r.number > a.number)")
+_MAIN = f"a.is_followup = 0 AND {_LAST_TRY}"
+_SPEECH = f"{_MAIN} AND a.no_speech = 0"
+_STAR = f"{_SPEECH} AND a.star_expected"
 SUMMARY_SQL = f"""
 SELECT s.id, s.started_ts, s.finished_ts, s.complete, s.kind, s.bank, s.model,
        count(CASE WHEN {_MAIN} THEN 1 END) AS answers,
@@ -26,6 +30,7 @@ SELECT s.id, s.started_ts, s.finished_ts, s.complete, s.kind, s.bank, s.model,
        coalesce(sum(CASE WHEN {_STAR} THEN a.star_complete END), 0.0) AS star_complete_sum,
        count(CASE WHEN {_STAR} AND a.star_complete >= 1.0 THEN 1 END) AS complete_stories,
        count(CASE WHEN a.is_followup THEN 1 END) AS followups,
+       count(CASE WHEN a.is_followup = 0 AND NOT ({_LAST_TRY}) THEN 1 END) AS superseded,
        coalesce(sum(CASE WHEN {_MAIN} THEN a.duration_s END), 0.0) AS duration_s,
        group_concat(DISTINCT a.category) AS categories
 FROM sessions s JOIN answers a ON a.session_id = s.id

@@ -41,6 +41,11 @@ class SessionSummary:
         return self.totals.answers
 
     @property
+    def stored_answers(self) -> int:
+        """Every stored answer of the session: main answers, follow-ups and earlier tries."""
+        return self.totals.answers + self.totals.followups + self.totals.superseded
+
+    @property
     def duration_s(self) -> float:
         return self.totals.duration_s
 

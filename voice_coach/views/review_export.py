@@ -51,7 +51,7 @@ def to_markdown(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str
     out = [f"# {_md_escape(session_heading(summary))}", ""]
     out.append("Fillers are in **bold**, pauses in *italics* as [seconds]; STAR parts are labelled.")
     for a in answers:
-        out += ["", f"## {_md_escape(answer_heading(a, summary.answers))}", "", f"> {_md_escape(a.question_text)}", ""]
+        out += ["", f"## {_md_escape(answer_heading(a, summary.stored_answers))}", "", f"> {_md_escape(a.question_text)}", ""]
         blocks = star_blocks(a.analysis, answer_tokens(a.analysis))
         out += [_md_block(b) + "\n" for b in blocks] or ["*(no speech was heard)*", ""]
         out += ["| Metric | Value |", "| --- | --- |"]
@@ -213,7 +213,7 @@ def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord],
         rec = recordings.get(a.number)
         playable = rec is not None and rec.data is not None
         out = [f'<section class="answer" id="answer-{a.number}" data-answer="{a.number}">',
-               f"<h2>{e(answer_heading(a, summary.answers))}</h2>", f"<blockquote>{e(a.question_text)}</blockquote>",
+               f"<h2>{e(answer_heading(a, summary.stored_answers))}</h2>", f"<blockquote>{e(a.question_text)}</blockquote>",
                '<div class="cols"><div class="transcript">']  # fmt: skip
         if playable:
             assert rec is not None and rec.data is not None

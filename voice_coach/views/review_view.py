@@ -45,6 +45,8 @@ def answer_heading(answer: AnswerRecord, total: int) -> str:
         parts.append(answer.category)
     if answer.is_followup:
         parts.append(f"follow-up to {answer.parent_number}" if answer.parent_number else "follow-up")
+    elif answer.parent_number and int(answer.question.get("attempt") or 2) > 1:
+        parts.append(f"try {int(answer.question.get('attempt') or 2)} of answer {answer.parent_number}")
     return " · ".join(parts)
 
 
@@ -102,5 +104,5 @@ def render_review(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> R
     parts.append(Text(f"Total answer time {fmt_duration(summary.duration_s)}", style="dim"))
     for answer in answers:
         parts.append(Text(""))
-        parts.append(render_answer(answer, summary.answers))
+        parts.append(render_answer(answer, summary.stored_answers))
     return Group(*parts)
