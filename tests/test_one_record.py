@@ -133,3 +133,6 @@ def test_a_second_try_replaces_the_first_in_every_figure_and_review_names_it(tmp
     assert summary.wpm == pytest.approx(only_last.wpm) and summary.totals.fillers == second.fillers.count
     review = text_of(render_review(summary, records))
     assert "Answer 1 of 2" in review and "Answer 2 of 2 · try 2 of answer 1" in review
+    side = (f"Compared with answer 1: pace {first.pace.wpm:.0f} → {second.pace.wpm:.0f} wpm, "
+            f"fillers {first.fillers.count} → {second.fillers.count}")
+    assert side in review and side in to_markdown(summary, records) and side in to_html(summary, records)

@@ -24,6 +24,7 @@ from voice_coach.views.transcript import (
     coaching_lines,
     metric_lines,
     star_blocks,
+    tries_line,
 )
 
 FORMATS = ("md", "html", "json", "srt", "vtt")
@@ -52,6 +53,9 @@ def to_markdown(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str
     out.append("Fillers are in **bold**, pauses in *italics* as [seconds]; STAR parts are labelled.")
     for a in answers:
         out += ["", f"## {_md_escape(answer_heading(a, summary.stored_answers))}", "", f"> {_md_escape(a.question_text)}", ""]
+        tries = tries_line(a, answers)
+        if tries:
+            out += [f"*{_md_escape(tries)}*", ""]
         blocks = star_blocks(a.analysis, answer_tokens(a.analysis))
         out += [_md_block(b) + "\n" for b in blocks] or ["*(no speech was heard)*", ""]
         out += ["| Metric | Value |", "| --- | --- |"]
@@ -214,6 +218,7 @@ def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord],
         playable = rec is not None and rec.data is not None
         out = [f'<section class="answer" id="answer-{a.number}" data-answer="{a.number}">',
                f"<h2>{e(answer_heading(a, summary.stored_answers))}</h2>", f"<blockquote>{e(a.question_text)}</blockquote>",
+               *([f'<p class="tries">{e(t)}</p>'] if (t := tries_line(a, answers)) else []),
                '<div class="cols"><div class="transcript">']  # fmt: skip
         if playable:
             assert rec is not None and rec.data is not None

@@ -17,6 +17,7 @@ from voice_coach.views.transcript import (
     coaching_lines,
     metric_lines,
     star_blocks,
+    tries_line,
 )
 
 FILLER_STYLE = "bold black on yellow"
@@ -65,12 +66,16 @@ def block_text(block: Block) -> Text:
     return text
 
 
-def render_answer(answer: AnswerRecord, total: int) -> RenderableType:
-    """Everything about one answer, as a rich renderable."""
+def render_answer(answer: AnswerRecord, total: int, answers: Sequence[AnswerRecord] = ()) -> RenderableType:
+    """Everything about one answer, as a rich renderable; `answers` (the session's) lets a try again
+    show its figures beside the try before it."""
     parts: list[RenderableType] = [
         Text(answer_heading(answer, total), style="bold underline"),
         Text.assemble(("Q: ", "bold"), answer.question_text or "(no question text)"),
     ]
+    tries = tries_line(answer, answers)
+    if tries:
+        parts.append(Text(tries, style="cyan"))
     blocks = star_blocks(answer.analysis, answer_tokens(answer.analysis))
     if blocks:
         grid = Table.grid(padding=(0, 1))
@@ -104,5 +109,5 @@ def render_review(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> R
     parts.append(Text(f"Total answer time {fmt_duration(summary.duration_s)}", style="dim"))
     for answer in answers:
         parts.append(Text(""))
-        parts.append(render_answer(answer, summary.stored_answers))
+        parts.append(render_answer(answer, summary.stored_answers, answers))
     return Group(*parts)

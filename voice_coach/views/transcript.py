@@ -131,3 +131,24 @@ def metric_lines(analysis: AnswerAnalysis) -> list[tuple[str, str]]:
 def coaching_lines(analysis: AnswerAnalysis) -> list[str]:
     """The analyzer's STAR coaching notes, if any."""
     return [n for n in analysis.star.coaching if n.strip()]
+
+
+def tries_line(answer: Any, answers: Sequence[Any]) -> str | None:
+    """For a try again: its figures beside the try before it ("pace 185 → 150 wpm, fillers 6 → 1, ...")."""
+    if answer.is_followup or not answer.parent_number:
+        return None
+    first = answer.parent_number
+    tries = [a for a in answers if not a.is_followup and (a.number == first or a.parent_number == first)]
+    earlier = [a for a in tries if a.number < answer.number]
+    if not earlier:
+        return None
+    before, now = earlier[-1].analysis, answer.analysis
+
+    def pair(x: float, y: float, fmt: str) -> str:
+        return f"{fmt.format(x)} → {fmt.format(y)}"
+
+    parts = [f"pace {pair(before.pace.wpm, now.pace.wpm, '{:.0f}')} wpm",
+             f"fillers {before.fillers.count} → {now.fillers.count}",
+             f"length {pair(before.length.speaking_s, now.length.speaking_s, '{:.0f}')} s",
+             f"STAR {pair(before.star.complete * 100, now.star.complete * 100, '{:.0f}')}%"]
+    return f"Compared with answer {earlier[-1].number}: " + ", ".join(parts)
