@@ -15,15 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.live.capture import (
-    CaptureSettings,
-    EndReason,
-    FileInputs,
-    StopRequest,
-    capture_answer,
-    is_repeat_request,
-    judge,
-)
+from voice_coach.live.capture import CaptureSettings, EndReason, capture_answer, is_repeat_request, judge
+from voice_coach.live.stop import StopRequest
+from voice_coach.live.inputs import FileInputs
 from voice_coach.audio.file_source import ArraySource
 from voice_coach.core.errors import AudioInputError, DeviceError, VoiceCoachError
 from voice_coach.live.analyzer import LiveAnalyzer

@@ -143,7 +143,7 @@ def build_inputs(realtime: bool, speaker: Any = None) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice_coach.live.capture import StopRequest
+    from voice_coach.live.stop import StopRequest
 
     with StopRequest() as stop:  # Ctrl-C, SIGTERM, SIGHUP: as in practice (commands/practice.py run)
         return _run(args, stop)

@@ -10,7 +10,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from voice_coach.analysis.answer import AnswerAnalysis
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

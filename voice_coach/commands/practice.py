@@ -127,7 +127,7 @@ def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: Ca
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice_coach.live.capture import StopRequest
+    from voice_coach.live.stop import StopRequest
 
     # Ctrl-C, SIGTERM and SIGHUP are requests from the first line on: one that arrives while the
     # files are checked or the model loads stops the session before its first question, cleanly.
@@ -139,7 +139,7 @@ def _run(args: argparse.Namespace, stop: Any) -> int:
     from rich.console import Console
 
     from voice_coach.live.replay import load_transcriber
-    from voice_coach.live.capture import FileInputs, MicrophoneInputs
+    from voice_coach.live.inputs import FileInputs, MicrophoneInputs
     from voice_coach.interview.bank_loader import load_bank
     from voice_coach.interview.keys import stdin_keys
     from voice_coach.interview.session import Interview, ModelLoader

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from voice_coach.live.capture import EnterKey
+from voice_coach.live.stop import EnterKey
 
 RETRY_WORDS = frozenset({"r", "retry", "again", "try again", "y", "yes"})
 """A line that asks to answer the question again (case and spaces ignored). "y"/"yes" answer the prompt."""

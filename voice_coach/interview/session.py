@@ -8,7 +8,7 @@ gets that part's probe, once. Silence after the question gets one offer to repea
 feedback the candidate may try the question again ("r" then Enter, or `practice --retry`, which
 asks every time); the new attempt's feedback starts with what changed (interview/retry.py).
 
-Ctrl-C, SIGTERM and SIGHUP stop the session the same way (live/capture.py StopRequest): the answer
+Ctrl-C, SIGTERM and SIGHUP stop the session the same way (live/stop.py StopRequest): the answer
 in progress is finished, analysed and saved, the session is marked stopped, and the command exits
 with 128 + the signal's number. A second signal changes nothing: nothing is thrown into the save.
 
@@ -43,15 +43,9 @@ from voice_coach.analysis.feedback import (
     summarize_session,
 )
 from voice_coach.live.background import BackgroundCall
-from voice_coach.live.capture import (
-    AnswerInputs,
-    Capture,
-    EndReason,
-    EnterKey,
-    StopRequest,
-    capture_answer,
-    is_repeat_request,
-)
+from voice_coach.live.capture import Capture, EndReason, capture_answer, is_repeat_request
+from voice_coach.live.stop import EnterKey, StopRequest
+from voice_coach.live.inputs import AnswerInputs
 from voice_coach.interview.bank import Question
 from voice_coach.interview.keys import is_retry, no_echo
 from voice_coach.interview.retry import compare_attempts
