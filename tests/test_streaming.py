@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from voice_coach.analysis.lexical_fillers import NON_LEXICAL
 from voice_coach.live.replay import load_transcriber
 from voice_coach.live.analyzer import MAX_STRETCH_S, LiveAnalyzer
 from voice_coach.testing.synth import Filler, build_answer
@@ -33,7 +34,7 @@ SCRIPTS = [
 
 
 def words_of(text: str) -> list[str]:
-    return [w for w in re.sub(r"[^a-z0-9' ]", " ", text.lower()).split() if w not in {"um", "uh", "hmm", "er", "erm"}]
+    return [w for w in re.sub(r"[^a-z0-9' ]", " ", text.lower()).split() if w not in NON_LEXICAL]
 
 
 def wer(ref: str, hyp: str) -> tuple[int, int]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from voice_coach.analysis.lexical_fillers import NON_LEXICAL
 from voice_coach.core.timed import Word
 
 Sentence = tuple[str, float, float]
@@ -106,7 +107,7 @@ def _just_softener(words: Sequence[Word], bare: Sequence[str], i: int) -> bool:
 
 def find_hedges(words: Sequence[Word]) -> tuple[HedgeItem, ...]:
     """Hedges in the candidate's words (fillers are skipped), in order, each with its type and time."""
-    spoken = [w for w in words if not (w.filler and _bare(w.text) in {"um", "uh", "er", "erm", "hmm", "mm", "ah"})]
+    spoken = [w for w in words if not (w.filler and _bare(w.text) in NON_LEXICAL)]
     bare = [_bare(w.text) for w in spoken]
     n = len(spoken)
     found: list[HedgeItem] = []
