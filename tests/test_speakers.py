@@ -140,3 +140,20 @@ def test_espeak_wav_reads_the_text_from_stdin_and_names_a_bad_voice():
     assert 0.01 < float(np.abs(samples).max()) <= 1.0
     with pytest.raises(EspeakError, match="klingon-9"):
         espeak_wav("Hello", voice="klingon-9")
+
+
+def test_the_printed_speaker_of_quiet_sessions_is_a_full_speaker():
+    """--quiet prints the interviewer's lines; the session calls render/play/stop on it like any speaker."""
+    import io
+
+    from rich.console import Console
+
+    from voice_coach.interview.voice import PrintedSpeaker, Voice
+
+    out = io.StringIO()
+    speaker = PrintedSpeaker(Console(file=out, width=60, color_system=None))
+    Voice(speaker, None, False, None).say("Thanks for joining me today on this phone screen for the role.")
+    speaker.stop()
+    text = out.getvalue()
+    assert "Interviewer: Thanks for joining me today" in text and "phone screen" in " ".join(text.split())
+    assert all(line.split()[-1] not in ("s", "phon") for line in text.splitlines() if line.strip())  # wrapped at words

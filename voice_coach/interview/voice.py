@@ -10,7 +10,10 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
+
 from voice_coach.core.interfaces import Speaker
+from voice_coach.core.timed import SAMPLE_RATE
 from voice_coach.live.background import BackgroundCall
 
 CUT_OFF_WAIT_S = 2.0
@@ -77,9 +80,20 @@ class PrintedSpeaker:
     def __init__(self, console: Any, prefix: str = "Interviewer: ") -> None:
         self.console, self.prefix = console, prefix
 
-    def say(self, text: str) -> None:
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        """Prints the line; there is nothing to play (the Speaker protocol, core/interfaces.py)."""
         from rich.text import Text
 
         line = Text(self.prefix, style="bold cyan") if self.prefix else Text()
         line.append(text)
         self.console.print(line)
+        return np.zeros(0, dtype=np.float32), SAMPLE_RATE
+
+    def play(self, samples: np.ndarray, sample_rate: int) -> None:
+        """Nothing to play."""
+
+    def stop(self) -> None:
+        """Nothing is playing."""
+
+    def say(self, text: str) -> None:
+        self.play(*self.render(text))
