@@ -143,10 +143,13 @@ def build_inputs(realtime: bool, speaker: Any = None) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice_coach.live.stop import StopRequest
+    from voice_coach.live.stop import StopRequest, ignore_stop_signals_to_exit
 
     with StopRequest() as stop:  # Ctrl-C, SIGTERM, SIGHUP: as in practice (commands/practice.py run)
-        return _run(args, stop)
+        code = _run(args, stop)
+    if stop.event.is_set():
+        ignore_stop_signals_to_exit()  # the process ends now: a late Ctrl-C must not turn 130 into a kill
+    return code
 
 
 def _run(args: argparse.Namespace, stop: Any) -> int:

@@ -127,12 +127,15 @@ def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: Ca
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice_coach.live.stop import StopRequest
+    from voice_coach.live.stop import StopRequest, ignore_stop_signals_to_exit
 
     # Ctrl-C, SIGTERM and SIGHUP are requests from the first line on: one that arrives while the
     # files are checked or the model loads stops the session before its first question, cleanly.
     with StopRequest() as stop:
-        return _run(args, stop)
+        code = _run(args, stop)
+    if stop.event.is_set():
+        ignore_stop_signals_to_exit()  # the process ends now: a late Ctrl-C must not turn 130 into a kill
+    return code
 
 
 def _run(args: argparse.Namespace, stop: Any) -> int:

@@ -130,6 +130,19 @@ class StopRequest:
             self._previous.clear()
 
 
+def ignore_stop_signals_to_exit() -> None:
+    """Once a stopped command has said what it kept, further Ctrl-C, SIGTERM and SIGHUP are ignored.
+
+    The process still has to tear down (the interpreter's finalization, a model half loaded on a
+    daemon thread); Python puts the default handlers back for that, and a second Ctrl-C then kills
+    the process by the signal (exit -2 instead of 130) after it has printed that it stopped cleanly.
+    An ignored signal stays ignored through finalization.
+    """
+    if threading.current_thread() is threading.main_thread():
+        for signum in StopRequest.SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+
+
 def describe_stop_signal(signum: int | None) -> str:
     if signum is None or signum == signal.SIGINT:
         return "Ctrl-C"
