@@ -143,13 +143,9 @@ def build_inputs(realtime: bool, speaker: Any = None) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from voice_coach.live.stop import StopRequest, ignore_stop_signals_to_exit
+    from voice_coach.commands.practice import run_stoppable
 
-    with StopRequest() as stop:  # Ctrl-C, SIGTERM, SIGHUP: as in practice (commands/practice.py run)
-        code = _run(args, stop)
-    if stop.event.is_set():
-        ignore_stop_signals_to_exit()  # the process ends now: a late Ctrl-C must not turn 130 into a kill
-    return code
+    return run_stoppable(_run, args)  # Ctrl-C, SIGTERM, SIGHUP: as in practice
 
 
 def _run(args: argparse.Namespace, stop: Any) -> int:

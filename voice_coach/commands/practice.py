@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -127,14 +128,22 @@ def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: Ca
 
 
 def run(args: argparse.Namespace) -> int:
+    return run_stoppable(_run, args)
+
+
+def run_stoppable(body: Callable[[argparse.Namespace, Any], int], args: argparse.Namespace) -> int:
+    """`body(args, stop)` with Ctrl-C, SIGTERM and SIGHUP as one stop request (practice and demo).
+
+    The request holds from the first line on: a signal that arrives while the files are checked or
+    the model loads stops the session before its first question, cleanly. Once stopped, the process
+    ends: later signals are ignored to the exit, so a second Ctrl-C cannot turn 130 into a kill.
+    """
     from voice_coach.live.stop import StopRequest, ignore_stop_signals_to_exit
 
-    # Ctrl-C, SIGTERM and SIGHUP are requests from the first line on: one that arrives while the
-    # files are checked or the model loads stops the session before its first question, cleanly.
     with StopRequest() as stop:
-        code = _run(args, stop)
+        code = body(args, stop)
     if stop.event.is_set():
-        ignore_stop_signals_to_exit()  # the process ends now: a late Ctrl-C must not turn 130 into a kill
+        ignore_stop_signals_to_exit()
     return code
 
 
