@@ -12,6 +12,7 @@ from typing import Any
 
 from voice_coach.analysis.answer import AnswerAnalysis
 
+from voice_coach.views.content_view import content_rows, structure_line
 from voice_coach.views.targets import fmt_duration, fmt_pause, pace_target
 
 STAR_NAMES = {"s": "Situation", "t": "Task", "a": "Action", "r": "Result"}
@@ -20,7 +21,7 @@ STAR_NAMES = {"s": "Situation", "t": "Task", "a": "Action", "r": "Result"}
 @dataclass(frozen=True)
 class Token:
     kind: str
-    """"word", "filler" or "pause"."""
+    """"word", "hedge" (a word of a hedge, content.hedges), "filler" or "pause"."""
     text: str
     start: float
     end: float
@@ -53,7 +54,15 @@ def answer_tokens(analysis: AnswerAnalysis) -> list[Token]:
     Fillers found only in the audio (listed under fillers.items but not among the words) are added,
     so the transcript shows every filler the metrics counted.
     """
-    tokens = [Token("filler" if w.filler else "word", w.text.strip(), w.start, w.end) for w in analysis.words if w.text.strip()]
+    hedges = analysis.content.hedges if analysis.content is not None else ()
+
+    def kind_of(w: Any) -> str:
+        if w.filler:
+            return "filler"
+        mid = (w.start + w.end) / 2
+        return "hedge" if any(h.start <= mid <= h.end for h in hedges) else "word"
+
+    tokens = [Token(kind_of(w), w.text.strip(), w.start, w.end) for w in analysis.words if w.text.strip()]
     fillers = [t for t in tokens if t.kind == "filler"]
     for item in analysis.fillers.items:
         if not any(f.start < item.end + 0.05 and item.start < f.end + 0.05 for f in fillers):
@@ -61,7 +70,7 @@ def answer_tokens(analysis: AnswerAnalysis) -> list[Token]:
     dead = set(analysis.pauses.dead_air)
     for p in analysis.pauses.items:
         tokens.append(Token("pause", fmt_pause(p.duration), p.start, p.end, dead_air=p in dead))
-    order = {"word": 0, "filler": 0, "pause": 1}
+    order = {"word": 0, "hedge": 0, "filler": 0, "pause": 1}
     tokens.sort(key=lambda t: (t.start, order[t.kind]))
     return tokens
 
@@ -120,11 +129,10 @@ def metric_lines(analysis: AnswerAnalysis) -> list[tuple[str, str]]:
     lines.append(("Dead air", f"{len(pauses.dead_air)}"))
     if pauses.response_latency_s is not None:
         lines.append(("Response latency", f"{pauses.response_latency_s:.1f} s"))
-    star = analysis.star
-    have = [STAR_NAMES[k[0]] for k, v in star.present.items() if v]
-    missing = [STAR_NAMES[k[0]] for k, v in star.present.items() if not v]
-    text = f"{star.complete * 100:.0f}% ({', '.join(have) or 'none'} present" + (f"; missing {', '.join(missing)})" if missing else ")")
-    lines.append(("STAR", text))
+    structure = structure_line(analysis)  # STAR, a plan, or neither: after the question's kind
+    if structure:
+        lines.append(structure)
+    lines.extend(content_rows(analysis))
     return lines
 
 
