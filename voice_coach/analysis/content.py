@@ -98,8 +98,12 @@ def _f(x: Any) -> float | None:
     return None if x is None else float(x)
 
 
+WINDOW = 2
+"""Units are runs of 1 to WINDOW adjacent sentences: a point is often made over two sentences."""
+
+
 def _units(n: int) -> list[tuple[int, ...]]:
-    return [(i,) for i in range(n)] + [(i, i + 1) for i in range(n - 1)]
+    return [tuple(range(i, i + w)) for w in range(1, WINDOW + 1) for i in range(n - w + 1)]
 
 
 def unit_features(point: str, examples: Sequence[str], point_enc: Any, example_encs: Sequence[Any],
@@ -123,7 +127,7 @@ def unit_features(point: str, examples: Sequence[str], point_enc: Any, example_e
         best = np.full((len(q.tokens), n), -1.0, dtype=np.float32)
         if nonempty:
             best[:, nonempty] = np.maximum.reduceat(q.tokens @ all_tokens.T, starts, axis=1)
-        per_unit = np.concatenate([best, np.maximum(best[:, :-1], best[:, 1:])], axis=1) if n > 1 else best
+        per_unit = np.concatenate([best[:, list(u)].max(1, keepdims=True) for u in units], axis=1)
         weights = content_weights(q)
         total = float(weights.sum())
         plain = per_unit.mean(0)
@@ -139,9 +143,8 @@ def unit_features(point: str, examples: Sequence[str], point_enc: Any, example_e
         re_ = np.sort(np.array([r for r, _ in ex]), axis=0)[-k2:].mean(0)
         rec = np.sort(np.array([c for _, c in ex]), axis=0)[-k2:].mean(0)
         pooled = np.stack([s.pooled for s in sentence_encs])
-        if n > 1:
-            pairs = pooled[:-1] + pooled[1:]
-            pooled = np.concatenate([pooled, pairs / np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-9)])
+        sums = np.stack([pooled[list(u)].sum(0) for u in units])
+        pooled = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)
         pe = (pooled @ np.stack([e.pooled for e in example_encs]).T).max(1)
     else:
         re_ = rec = pe = np.zeros(len(units))
