@@ -137,3 +137,14 @@ def test_json_keeps_the_contract_and_adds_the_plan_flag(answers):
     for p in d["content"]["talking_points"]:
         assert set(p) >= {"point", "covered", "start", "end"}
         assert (p["start"] is None) == (not p["covered"])
+
+
+def test_no_star_part_is_named_where_star_is_not_judged(answers):
+    from voice_coach.views.transcript import star_blocks
+
+    g = answers["general"]
+    blocks = star_blocks(g, answer_tokens(g))
+    assert [b.label for b in blocks] == [None] * len(g.star.sentences)  # one block per sentence, none named
+    assert [b.start for b in blocks] == pytest.approx([s.start for s in g.star.sentences])
+    story = answers["behavioral"]
+    assert {b.label for b in star_blocks(story, answer_tokens(story))} >= {"Situation", "Action"}

@@ -124,7 +124,7 @@ def points_html(a: AnswerAnalysis) -> str:
     for r in rows:
         text = html.escape(r.point)
         if r.status == "covered" and r.start is not None:
-            said = f": <q>{html.escape(r.sentence)}</q>" if r.sentence else ""
+            said = f" <q>{html.escape(r.sentence)}</q>" if r.sentence else ""
             text += f' <span class="at">at {r.when}</span>{said}'
         else:
             text += f" <small>({html.escape(STATUS_WORDS.get(r.status, r.status))})</small>"

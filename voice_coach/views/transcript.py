@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.judging import judged_as
 
 from voice_coach.views.content_view import content_rows, structure_line
 from voice_coach.views.targets import fmt_duration, fmt_pause, pace_target
@@ -76,27 +77,35 @@ def answer_tokens(analysis: AnswerAnalysis) -> list[Token]:
 
 
 def star_blocks(analysis: AnswerAnalysis, tokens: Sequence[Token]) -> list[Block]:
-    """Group tokens into consecutive blocks by the STAR segment that covers each token's middle."""
-    segments = [(label, seg.start, seg.end) for seg in analysis.star.segments if (label := star_label(seg.label))]
+    """Group tokens into consecutive blocks by the STAR segment that covers each token's middle.
 
-    def label_of(t: Token) -> str | None:
-        for label, start, end in segments:
+    Where STAR is not judged (a general or closing question, judging.judged_as) no part is named:
+    a "Situation" over "I like helping people" would read as a verdict; the blocks are the sentences."""
+    if judged_as(analysis) is None:
+        sents = analysis.star.sentences
+        segments = [(None, s.start, sents[k + 1].start if k + 1 < len(sents) else max(s.end, tokens[-1].end if tokens else s.end))
+                    for k, s in enumerate(sents)]
+    else:
+        segments = [(label, seg.start, seg.end) for seg in analysis.star.segments if (label := star_label(seg.label))]
+
+    def label_of(t: Token) -> tuple[int, str | None] | None:
+        for k, (label, start, end) in enumerate(segments):
             if start <= t.mid < end or (t.start == t.end == end):
-                return label
+                return (k, label) if label is None else (-1, label)
         return None
 
     blocks: list[Block] = []
     run: list[Token] = []
-    current: str | None = None
+    current: tuple[int, str | None] | None = None
     for t in tokens:
-        label = label_of(t)
-        if run and label != current:
-            blocks.append(Block(current, run[0].start, run[-1].end, tuple(run)))
+        key = label_of(t)
+        if run and key != current:
+            blocks.append(Block(current[1] if current else None, run[0].start, run[-1].end, tuple(run)))
             run = []
-        current = label
+        current = key
         run.append(t)
     if run:
-        blocks.append(Block(current, run[0].start, run[-1].end, tuple(run)))
+        blocks.append(Block(current[1] if current else None, run[0].start, run[-1].end, tuple(run)))
     return blocks
 
 
