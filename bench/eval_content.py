@@ -428,6 +428,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cost", action="store_true")
     ap.add_argument("--no-points", action="store_true", help="skip the talking points (hedges and cost only)")
     args = ap.parse_args(argv)
+    from bench.common import machine_line
+
+    print(machine_line())
     if not args.no_points:
         questions, answers, split = load_set()
         enc = CachedEncoder()
