@@ -58,7 +58,7 @@ def test_issue_example_is_covered_by_meaning() -> None:
     assert sum(p.covered for p in res) == 1
 
 
-@pytest.mark.xfail(reason="known misses: held-out recall of covered is 0.71 (bench/eval_content.py)", strict=False)
+@pytest.mark.xfail(reason="known misses: held-out recall of covered is 0.77 (bench/eval_content.py)", strict=False)
 @pytest.mark.parametrize("qid, sentence, point", [
     ("transferred-three-times", "I would tell them I will deal with it personally from now on, no more transfers.", 1),
 ])
