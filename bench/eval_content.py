@@ -5,7 +5,7 @@
     python bench/eval_content.py --errors    # the dev decisions it gets wrong (never the held-out ones)
     python bench/eval_content.py --cost      # load time, time per 2-minute answer, RSS added (fresh process)
 
-Data: bench/data/content_answers.toml (131 hand-labelled answers to 29 questions of
+Data: bench/data/content_answers.toml (145 hand-labelled answers to 29 questions of
 prompts/customer_service.toml and prompts/it_helpdesk.toml; whole questions are split into dev and
 held-out, `[split]`), bench/data/content_hedges.toml (84 sentences, hedges in [brackets]; pairs
 alternate dev / held-out). Weights and cuts are fitted on dev only (leave-one-question-out for the

@@ -16,7 +16,7 @@ bench/data/content_answers.toml (bench/eval_content.py --fit):
 * margin over the other points: the unit's example recall for this point less the best example
   recall of the question's other points on the same unit. A near-miss sentence shares words with a
   point but is usually said about a sibling point of the same question, which it then matches
-  better (dev, leave-one-question-out: accuracy 0.833 -> 0.857 at the same precision).
+  better (dev, leave-one-question-out: accuracy 0.836 -> 0.854 at the same precision, bench/README.md).
 The best unit gives the time. Two cuts make three verdicts: "covered" only above a cut chosen for
 precision (a point wrongly ticked misleads most), "missed" only below a cut chosen so that a point
 named as missed was really missed, "unsure" between them (reported as not covered, never named).
