@@ -5,7 +5,7 @@
     python bench/eval_content.py --errors    # the dev decisions it gets wrong (never the held-out ones)
     python bench/eval_content.py --cost      # load time, time per 2-minute answer, RSS added (fresh process)
 
-Data: bench/data/content_answers.toml (131 hand-labelled answers to 29 questions of
+Data: bench/data/content_answers.toml (145 hand-labelled answers to 29 questions of
 prompts/customer_service.toml and prompts/it_helpdesk.toml; whole questions are split into dev and
 held-out, `[split]`), bench/data/content_hedges.toml (84 sentences, hedges in [brackets]; pairs
 alternate dev / held-out). Weights and cuts are fitted on dev only (leave-one-question-out for the
@@ -93,11 +93,13 @@ def decision_units(questions, answers, encode):
     for aid, qid, sents, covers in answers:
         q = questions[qid]
         texts = list(sents)
-        for i, p in enumerate(q.listen_for):
-            ex = q.examples_for(i)
-            encs = encode([p, *ex, *texts])
-            feats = [f for _, f in C.unit_features(p, ex, encs[0], encs[1:1 + len(ex)], texts, encs[1 + len(ex):])]
-            rows.append((Item(aid, qid, i, i in covers), feats, bool(ex)))
+        points = list(q.listen_for)
+        examples = [tuple(q.examples_for(i)) for i in range(len(points))]
+        point_encs, sentence_encs = encode(points), encode(texts)
+        example_encs = [encode(list(ex)) for ex in examples]
+        per_point = C.question_features(points, examples, point_encs, example_encs, texts, sentence_encs)
+        for i, unit_rows in enumerate(per_point):
+            rows.append((Item(aid, qid, i, i in covers), [f for _, f in unit_rows], bool(examples[i])))
     return rows
 
 
@@ -198,6 +200,7 @@ CONFIGS = {
     "example recall + content recall + wording": (1, 5, 3),
     "point recall + example recall + example similarity + wording": (0, 1, 2, 3),
     "all six": (0, 1, 2, 3, 4, 5),
+    "all six + margin over the other points": (0, 1, 2, 3, 4, 5, 6),
     "example recall + example content recall + point content recall + wording": (1, 5, 4, 3),
 }
 
@@ -246,7 +249,7 @@ def run_fit(rows_dev, rows_held) -> None:
     print(f"COVERED_FROM_BARE = {cov_b:.4f}\nMISSED_BELOW_BARE = {mis_b:.4f}")
 
 
-SHIPPED_WITH = "all six"
+SHIPPED_WITH = "all six + margin over the other points"
 SHIPPED_BARE = "point recall + content recall + wording (no examples)"
 
 
@@ -425,6 +428,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cost", action="store_true")
     ap.add_argument("--no-points", action="store_true", help="skip the talking points (hedges and cost only)")
     args = ap.parse_args(argv)
+    from bench.common import machine_line
+
+    print(machine_line())
     if not args.no_points:
         questions, answers, split = load_set()
         enc = CachedEncoder()

@@ -53,3 +53,25 @@ def test_analyze_with_a_situational_question_end_to_end(tmp_path) -> None:
     assert "STAR is judged as for a behavioral answer" in run.stderr
     assert d["question"] == {"id": None, "kind": None, "star_expected": True, "text": None}
     assert d["content"]["talking_points"] == [] and d["content"]["coverage"] is None
+
+
+def test_questions_id_shows_what_is_judged_and_the_talking_points(capsys) -> None:
+    from voice_coach.interview.bank_loader import load_bank
+
+    assert main(["questions", "double-charge", "why-customer-service"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    bank = load_bank()
+    for qid in ("double-charge", "why-customer-service"):
+        for i, point in enumerate(bank.get(qid).listen_for, 1):
+            assert f"{i}. {point}" in out
+    assert "Judged on: the steps you would take" in out and "Judged on: neither STAR nor steps" in out
+    assert "if no result" not in out  # probes are for stories only
+    assert main(["questions", "hardest-customer"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Judged on: STAR" in out and "if no result: " in out
+
+
+def test_questions_unknown_id_is_one_line(capsys) -> None:
+    assert main(["questions", "double-charg"]) != 0
+    err = capsys.readouterr().err
+    assert "no question 'double-charg'" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

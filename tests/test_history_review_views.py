@@ -151,7 +151,7 @@ def test_svg_is_well_formed_with_band_and_a_dot_per_point():
     lay = layout(FILLERS, pts)
     assert float(band.get("y")) == pytest.approx(lay.y(3.0), abs=0.1)
     page = progress_html(all_targets(), pts)
-    assert page.count("<svg") == 5 and "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+    assert page.count("<svg") == len(all_targets()) == 6 and "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 
 def _decode_png(data: bytes) -> np.ndarray:
@@ -179,7 +179,7 @@ def test_png_is_valid_and_draws_bands_and_points():
 
     pts = points([session(i, w) for i, w in enumerate([182, 170, 151])])
     img = _decode_png(progress_png(all_targets(), pts, "3 sessions"))
-    assert img.shape == (HEAD + CHART_H * 5, WIDTH, 3)
+    assert img.shape == (HEAD + CHART_H * 6, WIDTH, 3)
     band_pixels = np.all(img == BAND, axis=2)
     per_chart = [band_pixels[HEAD + i * CHART_H: HEAD + (i + 1) * CHART_H].sum() for i in range(5)]
     assert all(n > 1000 for n in per_chart)

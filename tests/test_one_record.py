@@ -136,3 +136,111 @@ def test_a_second_try_replaces_the_first_in_every_figure_and_review_names_it(tmp
     side = (f"Compared with answer 1: pace {first.pace.wpm:.0f} → {second.pace.wpm:.0f} wpm, "
             f"fillers {first.fillers.count} → {second.fillers.count}")
     assert side in review and side in to_markdown(summary, records) and side in to_html(summary, records)
+
+
+# ------------------------------------------------------------------ what the answer said (issue 14)
+CONTENT_ANSWERS = (
+    ("hardest-customer", "The hardest call I had was a man whose internet had been down for four days. "
+     "He was shouting, so I kept my voice calm and steady. I let him vent and I guess I told him I'd be annoyed too. "
+     "I booked a technician for the next morning and credited his account, and he thanked me."),
+    ("double-charge", "First I would confirm who I'm speaking to with the security questions. "
+     "Then I'd look at the account to check it really was charged twice. "
+     "I would refund the second charge myself or pass it to billing. That way the customer knows the money is coming back."),
+    ("why-customer-service", "I kind of like helping people. I think maybe this job would let me do that every day."),
+)
+
+
+@pytest.fixture()
+def stored_content(tmp_path):
+    from voice_coach.engines import sentence_model as sm
+    from voice_coach.interview.bank_loader import load_bank
+    from test_content_views import spoken
+
+    from voice_coach.analysis.answer import with_content
+
+    if not sm.is_available():
+        pytest.skip("the sentence model package is not installed")
+    bank = load_bank()
+    home = tmp_path / "home"
+    analyses = []
+    with Store.open(home) as store:
+        sid = store.start_session(bank="b", model="m", settings={})
+        for qid, text in CONTENT_ANSWERS:
+            q = bank.get(qid)
+            a = with_content(spoken(text), q, bank.terms, encode=sm.get_model().encode)
+            analyses.append(a)
+            store.save_answer(sid, question={"id": q.id, "text": q.text, "star": q.star}, audio=np.zeros(1600, dtype=np.float32),
+                              sample_rate=16000, analysis=a, feedback=answer_feedback(a).text)
+        store.finish_session(sid, complete=True)
+    with Store.open(home, readonly=True) as store:
+        yield store.summary(sid), store.answers(sid), analyses
+
+
+def test_talking_points_agree_in_report_review_md_html_json(stored_content):
+    from html import escape as html_escape
+
+    from voice_coach.views.content_view import point_line, point_rows
+    from voice_coach.views.targets import fmt_clock
+
+    summary, records, analyses = stored_content
+    review = text_of(render_review(summary, records), width=240)
+    md, page = to_markdown(summary, records), to_html(summary, records)
+    doc = json.loads(to_json(summary, records))
+    for rec, original, stored_doc in zip(records, analyses, doc["answers"]):
+        a = rec.analysis
+        assert a.content == original.content
+        rows = point_rows(a)
+        covered = sum(r.status == "covered" for r in rows)
+        share = f"{covered} of {len(rows)} covered ({covered * 100 / len(rows):.0f}%)"
+        assert f"Talking points {share}" in review
+        assert f"| Talking points | {share} |" in md and f"<td>Talking points</td><td>{share}</td>" in page
+        assert f"talking points {covered} of {len(rows)} covered" in text_of(render_report(a), width=240)
+        for r in rows:
+            assert point_line(r) in review
+            if r.status == "covered":
+                assert f'{html_escape(r.point)} <span class="at">at {fmt_clock(r.start)}</span>' in page
+                assert f"{r.point} (at {fmt_clock(r.start)}" in md
+        points_json = stored_doc["analysis"]["content"]["talking_points"]
+        assert [p["covered"] for p in points_json] == [r.status == "covered" for r in rows]
+        for h in a.content.hedges:
+            assert f"'{h.text}' at {fmt_clock(h.start)}" in review and f"'{h.text}' at {fmt_clock(h.start)}" in md
+
+
+def test_session_coverage_agrees_in_summary_store_progress_and_the_page(stored_content):
+    from voice_coach.analysis.session_figures import SessionFigures
+    from voice_coach.views.progress_data import points as progress_points
+
+    summary, records, analyses = stored_content
+    recap = summarize_session([AnswerRecap(r.analysis, r.star_expected) for r in records])
+    judged = [p for a in analyses for p in a.content.talking_points]
+    covered = sum(p.covered for p in judged)
+    assert (summary.totals.points, summary.totals.points_covered) == (len(judged), covered)  # SQL == Python
+    assert (recap.figures.totals.points, recap.figures.totals.points_covered) == (len(judged), covered)
+    share = covered / len(judged)
+    assert f"Talking points covered: {covered} of {len(judged)} ({share * 100:.0f}%)" in recap.lines
+    (point,) = progress_points([summary])
+    assert point.values["points_covered"] == pytest.approx(share) == SessionFigures(summary.totals).points_covered
+    assert f"talking points {share * 100:.0f}% covered" in to_html(summary, records)
+
+
+def test_a_version_2_store_gets_its_talking_point_totals_from_the_stored_analyses(stored_content, tmp_path):
+    """Schema v3 adds points / points_covered and fills them from each answer's stored JSON."""
+    import shutil
+    import sqlite3
+
+    summary, _, analyses = stored_content
+    src = next((tmp_path / "home").glob("*.sqlite3"), None) or next((tmp_path / "home").rglob("*.sqlite3"))
+    old_home = tmp_path / "old"
+    shutil.copytree(tmp_path / "home", old_home)
+    path = old_home / src.relative_to(tmp_path / "home")
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE answers DROP COLUMN points")
+    conn.execute("ALTER TABLE answers DROP COLUMN points_covered")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Store.open(old_home) as store:  # a writable open migrates
+        migrated = store.summary(summary.id)
+    judged = [p for a in analyses for p in a.content.talking_points]
+    assert (migrated.totals.points, migrated.totals.points_covered) == (len(judged), sum(p.covered for p in judged))
+    assert migrated.totals == summary.totals

@@ -12,6 +12,7 @@ import pytest
 
 from voice_coach.analysis.star import (
     LABELS,
+    StarResult,
     analyze_star,
     label_sentences,
     split_sentences,
@@ -305,7 +306,9 @@ def test_no_speech_gives_an_empty_result():
 
 def test_to_dict_is_plain_json():
     data = json.loads(json.dumps(analyze_star(story(*COMPLETE)).to_dict()))
-    assert set(data) == {"segments", "sentences", "present", "share", "result_concrete", "i_we_ratio", "complete", "coaching"}
+    assert set(data) == {"segments", "sentences", "present", "share", "result_concrete", "i_we_ratio", "complete", "coaching",
+                         "plan"}
+    assert data["plan"] is False
     assert set(data["segments"][0]) == {"label", "start", "end", "text"}
     assert [s["label"] for s in data["sentences"]] == ["situation", "task", "action", "action", "result"]
 
@@ -410,6 +413,13 @@ def test_plan_answer_is_coached_as_a_plan_not_as_a_missing_story():
     assert result.coaching and all("example" not in line and "scene" not in line for line in result.coaching)
     assert any("turn out" in line for line in result.coaching)
     assert analyze_star(story(*SITUATIONAL)).coaching == ()
+
+
+def test_plan_flag_says_a_plan_from_a_story_and_survives_the_store():
+    plan = analyze_star(story(*SITUATIONAL))
+    assert plan.plan and not analyze_star(story(*COMPLETE)).plan
+    assert StarResult.from_dict(json.loads(json.dumps(plan.to_dict()))).plan is True
+    assert StarResult.from_dict({k: v for k, v in plan.to_dict().items() if k != "plan"}).plan is False  # older records
 
 
 def test_plan_sets_accuracy():

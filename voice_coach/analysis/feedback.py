@@ -8,12 +8,13 @@ store keeps and every view reads, so the words spoken, the words saved and the w
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.judging import PlanFigures, plan_figures
+from voice_coach.analysis.point_phrases import as_you, missed_point_text, point_followup  # noqa: F401 (re-exported)
 from voice_coach.analysis.session_figures import SessionFigures, main_answer_figures
 
 from voice_coach.core import targets as T
@@ -68,6 +69,11 @@ class Feedback:
         return " ".join(parts) or "Thank you."
 
 
+def _plural(n: int, noun: str) -> str:
+    """'1 question', '3 questions': digits, for the printed lines."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
 def _number(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
@@ -101,27 +107,14 @@ HEDGES_PER_MIN = 2.0
 """Three hedges or more, at two a minute or more, start to sound unsure of one's own actions (our choice)."""
 
 
-def as_you(point: str) -> str:
-    """A talking point in the second person: "what the candidate learned" -> "what you learned"."""
-    text = point.strip().rstrip(".")
-    for old, new in (("the candidate's", "your"), ("the candidate", "you"), ("one's own", "your own"),
-                     ("one's", "your"), ("oneself", "yourself")):
-        text = re.sub(rf"\b{re.escape(old)}\b", new, text, flags=re.IGNORECASE)
-    return text
-
-
-def missed_point_text(point: str) -> str:
-    """The spoken fix for a missed talking point."""
-    return f"you didn't mention {as_you(point)}"
-
-
-def point_followup(point: str) -> str:
-    """A follow-up question about a missed talking point, for when no STAR part is missing."""
-    return f"One more thing: what about {as_you(point)}?"
-
-
 def _kind(analysis: AnswerAnalysis) -> str | None:
     return analysis.question.kind if analysis.question is not None else None
+
+
+def _plan(analysis: AnswerAnalysis, star_expected: bool) -> PlanFigures | None:
+    """A situational answer's steps and outcome (judging.plan_figures); None where a story is expected
+    or for other kinds."""
+    return plan_figures(analysis) if not star_expected and _kind(analysis) == "situational" else None
 
 
 def _missed_point(analysis: AnswerAnalysis) -> str | None:
@@ -170,7 +163,7 @@ def _fixes(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     if missing in ("result", "action"):
         out.append(Point("star", _STAR_FIX[missing]))
     content = analysis.content
-    plan = content.plan if content is not None and _kind(analysis) == "situational" else None
+    plan = _plan(analysis, star_expected)
     if plan is not None and plan.steps == 0:
         out.append(Point("plan", "I didn't hear the steps you would take. Walk me through what you'd do, in order"))
     point = _missed_point(analysis)
@@ -233,7 +226,7 @@ def _strengths(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     if points and len(covered) >= 2 and len(covered) * 4 >= len(points) * 3:
         out.append(Point("content", f"you covered {_number(len(covered))} of the {_number(len(points))} points "
                                     f"I listen for, such as {as_you(covered[0].point)}"))
-    plan = content.plan if content is not None and _kind(analysis) == "situational" else None
+    plan = _plan(analysis, star_expected)
     if plan is not None and plan.steps >= 2 and plan.outcome:
         out.append(Point("plan", "clear steps, and the outcome you would expect"))
     if pace and pace[0] == "good":
@@ -352,7 +345,7 @@ def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
         spoken.append(f"Next time, work on {_FIX_NAMES.get(focus, focus)}.")
     followups = f" (follow-ups not counted: {totals.followups})" if totals.followups else ""
     lines = [
-        f"Answers with speech: {totals.speech_answers} of {len(main)} questions{followups}",
+        f"Answers with speech: {totals.speech_answers} of {_plural(len(main), 'question')}{followups}",
         f"Talking time: {totals.speaking_s:.0f} s, {totals.words} words",
         f"Average pace: {wpm:.0f} wpm" if wpm else "Average pace: -",
         f"Fillers: {totals.fillers} ({per_min:.1f} per minute)",

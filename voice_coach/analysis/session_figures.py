@@ -41,9 +41,13 @@ class AnswerTotals:
     """STAR answers with all four parts."""
     followups: int = 0
     duration_s: float = 0.0
+    """Recorded time of the main answers, silence included."""
     superseded: int = 0
     """Earlier tries of a question answered again (only the last try counts)."""
-    """Recorded time of the main answers, silence included."""
+    points: int = 0
+    """Talking points of the questions answered with speech (none without a question that lists them)."""
+    points_covered: int = 0
+    """Of `points`, those the answer covered (content.TalkingPoint.covered)."""
 
     def __add__(self, other: AnswerTotals) -> AnswerTotals:
         return AnswerTotals(*(a + b for a, b in zip(astuple(self), astuple(other))))
@@ -56,12 +60,14 @@ class AnswerTotals:
         if analysis.no_speech:
             return cls(answers=1, duration_s=analysis.duration_s)
         star = star_expected
+        talking = analysis.content.talking_points if analysis.content is not None else ()
         return cls(
             answers=1, speech_answers=1, words=analysis.pace.word_count, speaking_s=analysis.length.speaking_s,
             fillers=analysis.fillers.count, dead_air=len(analysis.pauses.dead_air),
             latency_sum_s=analysis.pauses.response_latency_s or 0.0,
             star_answers=int(star), star_complete_sum=analysis.star.complete if star else 0.0,
             complete_stories=int(star and analysis.star.complete == 1.0), followups=0, duration_s=analysis.duration_s,
+            points=len(talking), points_covered=sum(p.covered for p in talking),
         )
 
     @classmethod
@@ -100,6 +106,12 @@ class SessionFigures:
     def star_complete(self) -> float | None:
         t = self.totals
         return t.star_complete_sum / t.star_answers if t.star_answers else None
+
+    @property
+    def points_covered(self) -> float | None:
+        """Share of the questions' talking points covered, pooled over answers (None: no points judged)."""
+        t = self.totals
+        return t.points_covered / t.points if t.points else None
 
 
 def main_answer_figures(answers: Iterable[tuple[AnswerAnalysis, bool, bool]]) -> SessionFigures:

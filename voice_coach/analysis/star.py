@@ -92,6 +92,10 @@ class StarResult:
     i_we_ratio: float | None
     """Share of first-person subjects in the Action that are "I" rather than "we": I / (I + we)."""
     coaching: tuple[str, ...]
+    plan: bool = False
+    """The answer lays out what the speaker would do (or usually does) rather than telling a story
+    (star_decode.plan_answer): then its Action is the steps and its Result the expected outcome, which
+    is what a situational question asks for; feedback judges it as a plan, never as a missing story."""
 
     @property
     def complete(self) -> float:
@@ -114,6 +118,7 @@ class StarResult:
             "i_we_ratio": None if self.i_we_ratio is None else round(self.i_we_ratio, 3),
             "complete": self.complete,
             "coaching": list(self.coaching),
+            "plan": self.plan,
         }
 
     @classmethod
@@ -126,7 +131,8 @@ class StarResult:
         share = {label: float(d.get("share", {}).get(label, 0.0)) for label in LABELS}
         ratio = d.get("i_we_ratio")
         return cls(segments, sentences, present, share, bool(d.get("result_concrete", False)),
-                   None if ratio is None else float(ratio), tuple(str(c) for c in d.get("coaching", ())))
+                   None if ratio is None else float(ratio), tuple(str(c) for c in d.get("coaching", ())),
+                   bool(d.get("plan", False)))
 
 
 def _ends_sentence(text: str) -> bool:
@@ -286,6 +292,7 @@ def analyze_star(words: Sequence[Word], expect_star: bool = True) -> StarResult:
             i_count += i_n
             we_count += we_n
     ratio = i_count / (i_count + we_count) if i_count + we_count else None
+    plan = plan_answer([s.text for s in sentences])
     coaching = coaching_lines(
         present=present,
         share=share,
@@ -294,6 +301,6 @@ def analyze_star(words: Sequence[Word], expect_star: bool = True) -> StarResult:
         we_count=we_count,
         spoke=bool(sentences),
         expect_star=expect_star,
-        plan=plan_answer([s.text for s in sentences]),
+        plan=plan,
     )
-    return StarResult(segments, sentences, present, share, concrete, ratio, coaching)
+    return StarResult(segments, sentences, present, share, concrete, ratio, coaching, plan)

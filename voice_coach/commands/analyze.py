@@ -153,8 +153,6 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         else:
             out.print(render_report(result, title=str(path)))
-            for line in content_report(result):
-                out.print(line, highlight=False)
     return 2 if failures else 0
 
 
@@ -167,27 +165,3 @@ def _default_terms() -> tuple[str, ...]:
         return load_bank().terms
     except BankError:
         return ()
-
-
-def content_report(result) -> list[str]:
-    """Plain lines on what the answer said (until the report view shows the content fields itself)."""
-    content = result.content
-    if content is None or result.no_speech:
-        return []
-    lines = []
-    if content.talking_points:
-        covered = sum(p.covered for p in content.talking_points)
-        lines.append(f"Talking points: {covered} of {len(content.talking_points)} covered")
-        for p in content.talking_points:
-            mark = {"covered": "+", "missed": "-"}.get(p.status, "?")
-            when = f" (at {p.start:.0f} s)" if p.covered and p.start is not None else ""
-            lines.append(f"  {mark} {p.point}{when}")
-    if content.hedges:
-        lines.append(f"Hedges: {len(content.hedges)}: " + ", ".join(f"'{h.text}' at {h.start:.0f} s" for h in content.hedges[:6]))
-    if content.repeats:
-        lines.append("Repeated: " + ", ".join(f"'{p}' x{c}" for p, c in content.repeats))
-    if content.top_words:
-        lines.append("Most-used words: " + ", ".join(f"{w} ({c})" for w, c in content.top_words))
-    if content.job_terms:
-        lines.append("Job terms: " + ", ".join(f"{t} ({c})" for t, c in content.job_terms))
-    return lines

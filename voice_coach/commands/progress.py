@@ -1,4 +1,4 @@
-"""`voice-coach progress`: pace, fillers, dead air, response latency and STAR over sessions, against their targets."""
+"""`voice-coach progress`: pace, fillers, dead air, response latency, STAR and talking points covered over sessions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-METRICS = {"pace": 0, "fillers": 1, "dead-air": 2, "latency": 3, "star": 4}
+METRICS = {"pace": "wpm", "fillers": "fillers_per_min", "dead-air": "dead_air_per_answer", "latency": "response_latency_s",
+           "star": "star_complete", "points": "points_covered"}
+"""--metric name -> the Target key it charts."""
+OPTIONAL = ("points_covered",)
+"""Shown only once some session has data: sessions without questions that list talking points have none."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser(
         "progress",
-        help="chart your pace, fillers, dead air, latency and STAR over sessions",
+        help="chart your pace, fillers, dead air, latency, STAR and talking points over sessions",
         description="How each metric moved over your sessions (or days, or weeks), against its target band, "
         "with a sentence on each trend. --png and --html write a picture.",
     )
@@ -42,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
 
     with Store.open(args.home, readonly=True) as store:
         sessions = store.sessions(since=args.since, until=args.until, category=args.category)
-    targets = all_targets(args.pace_band)
     pts = points(sessions, args.by)
+    every = all_targets(args.pace_band)
+    targets = [t for t in every if t.key not in OPTIONAL or any(p.values.get(t.key) is not None for p in pts)]
+    chart = next(t for t in every if t.key == METRICS[args.metric])
     console = Console()
-    console.print(render_progress(targets, pts, args.by, chart=targets[METRICS[args.metric]]))
+    console.print(render_progress(targets, pts, args.by, chart=chart))
     if (args.html or args.png) and not pts:
         print("voice-coach: nothing to chart yet, so no picture was written", file=sys.stderr)
         return 0

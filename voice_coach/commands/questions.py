@@ -21,6 +21,8 @@ def register(subparsers: Any) -> None:
         "with id, category, kind, whether a STAR answer is expected and the target length. "
         "A broken bank file is reported as one line with the file, the line and the fault.",
     )
+    parser.add_argument("ids", nargs="*", metavar="ID",
+                        help="show these questions in full: what is judged, the talking points, the follow-up probes")
     parser.add_argument("--bank", type=Path, metavar="PATH", help="a TOML question bank of your own (default: the customer-service bank)")
     parser.add_argument(
         "--category", action="append", metavar="C",
@@ -36,8 +38,15 @@ def run(args: argparse.Namespace) -> int:
     from voice_coach.interview.bank_loader import load_bank
 
     bank = load_bank(args.bank)
-    table = render_table(bank, args.category, details=args.details)  # an unknown category fails before output
     console = Console()
+    if args.ids:
+        chosen = [bank.get(i) for i in args.ids]  # an unknown id fails (naming near ids) before output
+        for n, q in enumerate(chosen):
+            if n:
+                console.print()
+            console.print(render_question(q), highlight=False)
+        return 0
+    table = render_table(bank, args.category, details=args.details)  # an unknown category fails before output
     console.print(table)
     console.print(describe(bank))
     return 0
@@ -89,3 +98,37 @@ def render_table(bank: QuestionBank, categories: Sequence[str] | None = None, de
 def describe_question(q: Any) -> str:
     """"behavioral STAR 60-120 s": the question's kind, whether a STAR story is expected, its target length."""
     return f"{q.kind}{' STAR' if q.star else ''} {q.target_min_s:g}-{q.target_max_s:g} s"
+
+
+JUDGED = {
+    "star": "STAR: situation, task, your own action and the result, as a story of one real time",
+    "plan": "the steps you would take, in order, and the outcome you would expect",
+    None: "neither STAR nor steps: what you say and how you say it",
+}
+
+
+def render_question(q: Any) -> Any:
+    """One question in full: its text, kind and target, what is judged, the talking points (with how many
+    example phrasings the checker compares against) and the follow-up probes."""
+    from rich.text import Text
+
+    kind = "star" if q.star else ("plan" if q.kind == "situational" else None)
+    out = Text(q.id, style="bold cyan")
+    out.append(f"  {describe_question(q)}\n", style="dim")
+    out.append(q.text + "\n")
+    out.append("Judged on: ", style="bold")
+    out.append(JUDGED[kind] + "\n")
+    if q.listen_for:
+        out.append("Talking points (the first ones matter most):\n", style="bold")
+        for i, point in enumerate(q.listen_for):
+            examples = len(q.examples_for(i))
+            out.append(f"  {i + 1}. {point}")
+            out.append(f"  ({examples} example phrasing{'s' if examples != 1 else ''})\n" if examples
+                       else "  (no example phrasings)\n", style="dim")
+    probes = [(part, q.probe(part)) for part in ("situation", "task", "action", "result") if q.star and q.probe(part)]
+    if probes:
+        out.append("Follow-up probes:\n", style="bold")
+        for part, probe in probes:
+            out.append(f"  if no {part}: {probe}\n", style="italic")
+    out.rstrip()
+    return out

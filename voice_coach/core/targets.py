@@ -52,6 +52,10 @@ DEAD_AIR_PER_ANSWER = 0.5
 STAR_COMPLETE_MIN = 0.75
 """Over sessions: share of Situation, Task, Action, Result present; three of four is the floor."""
 
+TALKING_POINTS_MIN = 0.6
+"""Over sessions: share of the questions' talking points covered; our choice, most of what the
+interviewer listens for (an answer rarely needs every point, and "covered" is judged strictly)."""
+
 FAR_OFF_WPM = 20.0
 """Beyond the pace band by more than this is "fast"/"slow"; within it "a little"."""
 

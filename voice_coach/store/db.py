@@ -80,7 +80,16 @@ UPDATE answers SET
 """
 """Version 2: the additive totals (speaking time, words) that session figures are computed from."""
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+V3 = """
+ALTER TABLE answers ADD COLUMN points INTEGER;
+ALTER TABLE answers ADD COLUMN points_covered INTEGER;
+UPDATE answers SET
+    points = (SELECT coalesce(json_array_length(d.analysis_json, '$.content.talking_points'), 0) FROM answer_details d WHERE d.answer_id = answers.id),
+    points_covered = (SELECT count(*) FROM answer_details d, json_each(d.analysis_json, '$.content.talking_points') p WHERE d.answer_id = answers.id AND json_extract(p.value, '$.covered'))
+"""
+"""Version 3: talking points judged and covered per answer (issue 14), for coverage over sessions."""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -32,6 +32,8 @@ SELECT s.id, s.started_ts, s.finished_ts, s.complete, s.kind, s.bank, s.model,
        count(CASE WHEN a.is_followup THEN 1 END) AS followups,
        count(CASE WHEN a.is_followup = 0 AND NOT ({_LAST_TRY}) THEN 1 END) AS superseded,
        coalesce(sum(CASE WHEN {_MAIN} THEN a.duration_s END), 0.0) AS duration_s,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.points END), 0) AS points,
+       coalesce(sum(CASE WHEN {_SPEECH} THEN a.points_covered END), 0) AS points_covered,
        group_concat(DISTINCT a.category) AS categories
 FROM sessions s JOIN answers a ON a.session_id = s.id
 """

@@ -136,6 +136,8 @@ METRIC_COLUMNS = (
     "no_speech",
     "speaking_s",
     "word_count",
+    "points",
+    "points_covered",
 )
 
 
@@ -158,6 +160,8 @@ def metrics_from_analysis(analysis: AnswerAnalysis, star_expected: bool = True) 
         "no_speech": int(no_speech),
         "speaking_s": totals.speaking_s,
         "word_count": totals.words,
+        "points": totals.points,
+        "points_covered": totals.points_covered,
     }
 
 

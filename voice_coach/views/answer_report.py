@@ -9,7 +9,10 @@ from rich.text import Text
 
 from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.core.targets import FILLERS_PER_MIN, RESPONSE_LATENCY_S
+from voice_coach.analysis.judging import PLAN, STAR, judged_as, plan_figures
+from voice_coach.views.content_view import language_lines, point_line, point_rows, star_marks
 from voice_coach.views.review_view import block_text
+from voice_coach.views.targets import fmt_clock
 from voice_coach.views.transcript import answer_tokens, coaching_lines, star_blocks
 
 VERDICT_STYLE = {"good": "green", "slow": "yellow", "fast": "yellow", "short": "yellow", "long": "yellow", "n/a": "dim"}
@@ -44,9 +47,34 @@ def metrics_table(a: AnswerAnalysis) -> Table:
     t.add_row("silence share", f"{100 * pauses.silence_share:.0f} %", "", "")
     lo, hi = length.band
     t.add_row("answer length", f"{length.speaking_s:.0f} s", f"{lo:.0f}-{hi:.0f} s", _verdict(length.verdict))
-    marks = " ".join(f"{k[0].upper()}{'+' if star.present.get(k) else '-'}" for k in ("situation", "task", "action", "result"))
-    t.add_row("STAR", marks, "all four", "result concrete" if star.result_concrete else "")
+    kind = judged_as(a)  # STAR where a story is expected, the plan for a situational question, else neither
+    if kind == STAR:
+        t.add_row("STAR", star_marks(a), "all four", "result concrete" if star.result_concrete else "")
+    elif kind == PLAN:
+        plan = plan_figures(a)
+        t.add_row("plan", f"{plan.steps} step{'s' if plan.steps != 1 else ''}", "steps and the outcome",
+                  f"outcome at {fmt_clock(plan.outcome_start)}" if plan.outcome and plan.outcome_start is not None
+                  else "no expected outcome heard")
+    rows = point_rows(a)
+    if rows:
+        covered = sum(r.status == "covered" for r in rows)
+        t.add_row("talking points", f"{covered} of {len(rows)} covered", "", f"{covered * 100 / len(rows):.0f}%")
     return t
+
+
+def content_parts(a: AnswerAnalysis) -> list[RenderableType]:
+    """Talking points (one line each) and the language rows: the same rows review shows."""
+    parts: list[RenderableType] = []
+    rows = point_rows(a)
+    if rows:
+        parts += [Text(""), Text("Talking points", style="bold")]
+        styles = {"covered": "green", "missed": "red"}
+        parts += [Text(f"  {point_line(r)}", style=styles.get(r.status, "dim")) for r in rows]
+    language = language_lines(a)
+    if language:
+        parts.append(Text(""))
+        parts += [Text.assemble((f"{name}: ", "bold"), value) for name, value in language]
+    return parts
 
 
 def render_report(a: AnswerAnalysis, title: str = "") -> RenderableType:
@@ -58,6 +86,7 @@ def render_report(a: AnswerAnalysis, title: str = "") -> RenderableType:
     for block in star_blocks(a, answer_tokens(a)):
         label = Text(f"{block.label or '-':<10}", style="bold cyan")
         parts.append(Text.assemble(label, " ", block_text(block)))
+    parts.extend(content_parts(a))
     coaching = coaching_lines(a)
     if coaching:
         parts.append(Text(""))

@@ -15,7 +15,8 @@ from voice_coach.views.targets import Target
 
 GROUPINGS = ("session", "day", "week")
 
-STEADY = {"wpm": 3.0, "fillers_per_min": 0.3, "dead_air_per_answer": 0.2, "response_latency_s": 0.2, "star_complete": 0.05}
+STEADY = {"wpm": 3.0, "fillers_per_min": 0.3, "dead_air_per_answer": 0.2, "response_latency_s": 0.2, "star_complete": 0.05,
+          "points_covered": 0.05}
 """Changes smaller than this between the first and last point read as "held steady"."""
 
 
@@ -39,6 +40,7 @@ def combine(group: Sequence[SessionSummary]) -> dict[str, float | None]:
         "dead_air_per_answer": figures.dead_air_per_answer,
         "response_latency_s": figures.response_latency_s,
         "star_complete": figures.star_complete,
+        "points_covered": figures.points_covered,
     }
 
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from voice_coach.store.records import AnswerRecord, SessionSummary, plain
+from voice_coach.views.content_view import point_line, point_rows, points_html
 from voice_coach.views.review_view import answer_heading, session_heading
-from voice_coach.views.targets import FILLERS, STAR, fmt_clock, fmt_date, fmt_duration, pace_target
+from voice_coach.analysis.session_figures import SessionFigures
+from voice_coach.views.targets import FILLERS, POINTS, STAR, fmt_clock, fmt_date, fmt_duration, pace_target
 from voice_coach.views.transcript import (
     Block,
     Token,
@@ -60,6 +62,9 @@ def to_markdown(summary: SessionSummary, answers: Sequence[AnswerRecord]) -> str
         out += [_md_block(b) + "\n" for b in blocks] or ["*(no speech was heard)*", ""]
         out += ["| Metric | Value |", "| --- | --- |"]
         out += [f"| {name} | {_md_escape(value)} |" for name, value in metric_lines(a.analysis)]
+        rows = point_rows(a.analysis)
+        if rows:
+            out += ["", "**Talking points**", ""] + [f"- {_md_escape(point_line(r))}" for r in rows]
         notes = coaching_lines(a.analysis)
         if a.feedback.strip() or notes:
             out += ["", "**Feedback**", ""]
@@ -102,6 +107,10 @@ span.w{cursor:auto}button.w:hover{background:#e8eef8}button.w:focus-visible{outl
 .w.now,.w.now mark{background:#1f5fa8;color:#fff}
 mark.filler{background:#ffd84d;padding:0 .15rem;border-radius:2px}
 .w.hedge{text-decoration:underline wavy #b0409a;text-underline-offset:3px}
+ul.points{list-style:none;padding-left:0}ul.points li{margin:.15rem 0}
+ul.points .covered::before{content:"✓ ";color:#2a8a2a;font-weight:bold}ul.points .missed::before{content:"✗ ";color:#c00;font-weight:bold}
+ul.points .unsure::before{content:"? ";color:#888;font-weight:bold}ul.points .unsure{color:#666}
+ul.points q{color:#333;font-style:italic}
 .w.pause{color:#07c;font-size:.9em}.w.dead{color:#c00;font-weight:bold;font-size:.9em}
 aside.figures{background:#f6f8fa;border:1px solid #e3e7eb;border-radius:6px;padding:.5rem .8rem;font-size:.92em}
 aside.figures h3{margin-top:0}table{border-collapse:collapse}
@@ -197,6 +206,9 @@ def _session_line(summary: SessionSummary) -> str:
     figures = [f"pace {pace_target().fmt(summary.wpm)}", f"fillers {FILLERS.fmt(summary.fillers_per_min)}",
                f"dead air {summary.dead_air}", f"STAR {STAR.fmt(summary.star_complete)}",
                f"answer time {fmt_duration(summary.duration_s)}"]  # fmt: skip
+    coverage = SessionFigures(summary.totals).points_covered
+    if coverage is not None:
+        figures.insert(4, f"talking points {POINTS.fmt(coverage)} covered")
     return "Session figures (follow-ups not counted): " + ", ".join(figures)
 
 
@@ -236,6 +248,7 @@ def to_html(summary: SessionSummary, answers: Sequence[AnswerRecord],
             out.append(f'<p class="{cls}">{label}<span class="at">{fmt_clock(b.start)}</span>{words}</p>')
         if not blocks:
             out.append("<p><em>(no speech was heard)</em></p>")
+        out.append(points_html(a.analysis))
         notes = coaching_lines(a.analysis)
         if a.feedback.strip() or notes:
             out.append("<h3>Feedback</h3>")
@@ -299,7 +312,7 @@ def subtitle_cues(tokens: Sequence[Token], max_s: float = 6.0, max_words: int = 
         if run and (t.end - run[0].start > max_s or len(run) >= max_words):
             close()
         run.append(t)
-        if t.kind == "word" and t.text.endswith((".", "?", "!")) and len(run) >= 3:
+        if t.kind in ("word", "hedge") and t.text.endswith((".", "?", "!")) and len(run) >= 3:
             close()
     close()
     return cues

@@ -9,7 +9,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from voice_coach.analysis.answer import AnswerAnalysis
 from voice_coach.store.records import AnswerRecord, SessionSummary
+from voice_coach.views.content_view import point_line, point_rows
 from voice_coach.views.targets import fmt_clock, fmt_date, fmt_duration
 from voice_coach.views.transcript import (
     Block,
@@ -23,6 +25,7 @@ from voice_coach.views.transcript import (
 FILLER_STYLE = "bold black on yellow"
 PAUSE_STYLE = "cyan"
 DEAD_AIR_STYLE = "bold red"
+HEDGE_STYLE = "underline magenta"
 STAR_STYLE = "bold magenta"
 
 
@@ -61,9 +64,23 @@ def block_text(block: Block) -> Text:
             text.append(token.text, style=FILLER_STYLE)
         elif token.kind == "pause":
             text.append(token.text, style=DEAD_AIR_STYLE if token.dead_air else PAUSE_STYLE)
+        elif token.kind == "hedge":
+            text.append(token.text, style=HEDGE_STYLE)
         else:
             text.append(token.text)
     return text
+
+
+def points_block(a: AnswerAnalysis) -> list[RenderableType]:
+    """"Talking points" and one line per point: covered (with the sentence and its time), missed, not clear."""
+    rows = point_rows(a)
+    if not rows:
+        return []
+    out: list[RenderableType] = [Text("Talking points", style="bold")]
+    styles = {"covered": "green", "missed": "red"}
+    for row in rows:
+        out.append(Padding(Text(point_line(row), style=styles.get(row.status, "dim")), (0, 0, 0, 2)))
+    return out
 
 
 def render_answer(answer: AnswerRecord, total: int, answers: Sequence[AnswerRecord] = ()) -> RenderableType:
@@ -93,6 +110,7 @@ def render_answer(answer: AnswerRecord, total: int, answers: Sequence[AnswerReco
     for name, value in metric_lines(answer.analysis):
         metrics.add_row(name, value)
     parts.append(Padding(metrics, (0, 0, 0, 2)))
+    parts.extend(points_block(answer.analysis))
     notes = coaching_lines(answer.analysis)
     if answer.feedback.strip() or notes:
         parts.append(Text("Feedback", style="bold"))

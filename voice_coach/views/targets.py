@@ -74,8 +74,12 @@ STAR = Target("star_complete", "STAR completeness", "", T.STAR_COMPLETE_MIN, 1.0
 """Share of Situation, Task, Action, Result present; three of four is the floor."""
 
 
+POINTS = Target("points_covered", "talking points covered", "", T.TALKING_POINTS_MIN, 1.0, percent=True)
+"""Share of the questions' talking points an answer covered, pooled over answers."""
+
+
 def all_targets(pace_band: tuple[float, float] | None = None) -> tuple[Target, ...]:
-    return (pace_target(pace_band), FILLERS, DEAD_AIR, LATENCY, STAR)
+    return (pace_target(pace_band), FILLERS, DEAD_AIR, LATENCY, STAR, POINTS)
 
 
 def fmt_date(ts: float) -> str:

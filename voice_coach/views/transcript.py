@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.analysis.judging import judged_as
 
+from voice_coach.views.content_view import content_rows, structure_line
 from voice_coach.views.targets import fmt_duration, fmt_pause, pace_target
 
 STAR_NAMES = {"s": "Situation", "t": "Task", "a": "Action", "r": "Result"}
@@ -20,7 +22,7 @@ STAR_NAMES = {"s": "Situation", "t": "Task", "a": "Action", "r": "Result"}
 @dataclass(frozen=True)
 class Token:
     kind: str
-    """"word", "filler" or "pause"."""
+    """"word", "hedge" (a word of a hedge, content.hedges), "filler" or "pause"."""
     text: str
     start: float
     end: float
@@ -53,7 +55,15 @@ def answer_tokens(analysis: AnswerAnalysis) -> list[Token]:
     Fillers found only in the audio (listed under fillers.items but not among the words) are added,
     so the transcript shows every filler the metrics counted.
     """
-    tokens = [Token("filler" if w.filler else "word", w.text.strip(), w.start, w.end) for w in analysis.words if w.text.strip()]
+    hedges = analysis.content.hedges if analysis.content is not None else ()
+
+    def kind_of(w: Any) -> str:
+        if w.filler:
+            return "filler"
+        mid = (w.start + w.end) / 2
+        return "hedge" if any(h.start <= mid <= h.end for h in hedges) else "word"
+
+    tokens = [Token(kind_of(w), w.text.strip(), w.start, w.end) for w in analysis.words if w.text.strip()]
     fillers = [t for t in tokens if t.kind == "filler"]
     for item in analysis.fillers.items:
         if not any(f.start < item.end + 0.05 and item.start < f.end + 0.05 for f in fillers):
@@ -61,33 +71,41 @@ def answer_tokens(analysis: AnswerAnalysis) -> list[Token]:
     dead = set(analysis.pauses.dead_air)
     for p in analysis.pauses.items:
         tokens.append(Token("pause", fmt_pause(p.duration), p.start, p.end, dead_air=p in dead))
-    order = {"word": 0, "filler": 0, "pause": 1}
+    order = {"word": 0, "hedge": 0, "filler": 0, "pause": 1}
     tokens.sort(key=lambda t: (t.start, order[t.kind]))
     return tokens
 
 
 def star_blocks(analysis: AnswerAnalysis, tokens: Sequence[Token]) -> list[Block]:
-    """Group tokens into consecutive blocks by the STAR segment that covers each token's middle."""
-    segments = [(label, seg.start, seg.end) for seg in analysis.star.segments if (label := star_label(seg.label))]
+    """Group tokens into consecutive blocks by the STAR segment that covers each token's middle.
 
-    def label_of(t: Token) -> str | None:
-        for label, start, end in segments:
+    Where STAR is not judged (a general or closing question, judging.judged_as) no part is named:
+    a "Situation" over "I like helping people" would read as a verdict; the blocks are the sentences."""
+    if judged_as(analysis) is None:
+        sents = analysis.star.sentences
+        segments = [(None, s.start, sents[k + 1].start if k + 1 < len(sents) else max(s.end, tokens[-1].end if tokens else s.end))
+                    for k, s in enumerate(sents)]
+    else:
+        segments = [(label, seg.start, seg.end) for seg in analysis.star.segments if (label := star_label(seg.label))]
+
+    def label_of(t: Token) -> tuple[int, str | None] | None:
+        for k, (label, start, end) in enumerate(segments):
             if start <= t.mid < end or (t.start == t.end == end):
-                return label
+                return (k, label) if label is None else (-1, label)
         return None
 
     blocks: list[Block] = []
     run: list[Token] = []
-    current: str | None = None
+    current: tuple[int, str | None] | None = None
     for t in tokens:
-        label = label_of(t)
-        if run and label != current:
-            blocks.append(Block(current, run[0].start, run[-1].end, tuple(run)))
+        key = label_of(t)
+        if run and key != current:
+            blocks.append(Block(current[1] if current else None, run[0].start, run[-1].end, tuple(run)))
             run = []
-        current = label
+        current = key
         run.append(t)
     if run:
-        blocks.append(Block(current, run[0].start, run[-1].end, tuple(run)))
+        blocks.append(Block(current[1] if current else None, run[0].start, run[-1].end, tuple(run)))
     return blocks
 
 
@@ -120,11 +138,10 @@ def metric_lines(analysis: AnswerAnalysis) -> list[tuple[str, str]]:
     lines.append(("Dead air", f"{len(pauses.dead_air)}"))
     if pauses.response_latency_s is not None:
         lines.append(("Response latency", f"{pauses.response_latency_s:.1f} s"))
-    star = analysis.star
-    have = [STAR_NAMES[k[0]] for k, v in star.present.items() if v]
-    missing = [STAR_NAMES[k[0]] for k, v in star.present.items() if not v]
-    text = f"{star.complete * 100:.0f}% ({', '.join(have) or 'none'} present" + (f"; missing {', '.join(missing)})" if missing else ")")
-    lines.append(("STAR", text))
+    structure = structure_line(analysis)  # STAR, a plan, or neither: after the question's kind
+    if structure:
+        lines.append(structure)
+    lines.extend(content_rows(analysis))
     return lines
 
 
