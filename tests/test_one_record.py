@@ -25,7 +25,7 @@ from voice_coach.views.answer_report import render_report
 from voice_coach.views.history_view import history_json, history_table
 from voice_coach.views.progress_data import points
 from voice_coach.views.review_export import to_html, to_json, to_markdown
-from voice_coach.views.review_view import render_review
+from voice_coach.views.review_view import render_review, session_heading
 
 
 def text_of(renderable, width: int = 100) -> str:
@@ -103,6 +103,7 @@ def test_session_figures_agree_in_summary_history_progress_and_json(stored):
     assert f"Average pace: {fig.wpm:.0f} wpm" in recap.lines
     assert f"Fillers: {fig.totals.fillers} ({fig.fillers_per_min:.1f} per minute)" in recap.lines
     assert "(follow-ups not counted: 1)" in recap.lines[0]
+    assert "3 answers, 1 follow-up" in session_heading(summary)  # review numbers 4 recordings under it
     row = text_of(history_table([summary]))
     assert re.search(rf"\b{fig.wpm:.0f}\b", row) and f"{fig.fillers_per_min:.1f}" in row
     (hist,) = json.loads(history_json([summary]))
@@ -133,6 +134,7 @@ def test_a_second_try_replaces_the_first_in_every_figure_and_review_names_it(tmp
     assert summary.wpm == pytest.approx(only_last.wpm) and summary.totals.fillers == second.fillers.count
     review = text_of(render_review(summary, records))
     assert "Answer 1 of 2" in review and "Answer 2 of 2 · try 2 of answer 1" in review
+    assert "1 answer, 1 earlier try" in session_heading(summary)  # the heading adds up to the 2 recordings below
     side = (f"Compared with answer 1: pace {first.pace.wpm:.0f} → {second.pace.wpm:.0f} wpm, "
             f"fillers {first.fillers.count} → {second.fillers.count}")
     assert side in review and side in to_markdown(summary, records) and side in to_html(summary, records)

@@ -122,9 +122,18 @@ def interview_settings(args: argparse.Namespace, bank: QuestionBank, capture: Ca
     analysis = settings_from(args)
     return InterviewSettings(
         analysis=analysis, targets=targets_from(args), capture=capture, kind=kind,
-        bank_label=str(bank.path or "built-in"), role=bank.role, terms=tuple(bank.terms),
+        bank_label=bank_label(bank), role=bank.role, terms=tuple(bank.terms),
         session_settings=session_settings(args, analysis, capture, source), echo=echo, seed=seed, retry=retry,
     )
+
+
+def bank_label(bank: QuestionBank) -> str:
+    """What the store and review name the bank by: the built-in one by its name, not by where pip put it."""
+    from voice_coach.interview.bank_loader import DEFAULT_BANK_PATH
+
+    if bank.path is None or Path(bank.path).resolve() == DEFAULT_BANK_PATH.resolve():
+        return f"built-in ({DEFAULT_BANK_PATH.name})"
+    return str(bank.path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -34,13 +34,24 @@ def session_heading(summary: SessionSummary) -> str:
     parts = [f"Session {summary.id}", fmt_date(summary.started_ts), summary.kind]
     if summary.bank:
         parts.append(f"bank {summary.bank}")
-    parts.append(f"{summary.answers} answer{'s' if summary.answers != 1 else ''}")
+    parts.append(answers_phrase(summary))
     parts.append(f"model {summary.model}")
     if summary.complete is False:
         parts.append("stopped early")
     elif summary.complete is None:
         parts.append("unfinished")
     return " · ".join(parts)
+
+
+def answers_phrase(summary: SessionSummary) -> str:
+    """"4 answers", or "4 answers, 1 follow-up, 1 earlier try" so the recordings numbered below add up."""
+    t = summary.totals
+    parts = [f"{t.answers} answer{'s' if t.answers != 1 else ''}"]
+    if t.followups:
+        parts.append(f"{t.followups} follow-up{'s' if t.followups != 1 else ''}")
+    if t.superseded:
+        parts.append(f"{t.superseded} earlier tr{'ies' if t.superseded != 1 else 'y'}")
+    return ", ".join(parts)
 
 
 def answer_heading(answer: AnswerRecord, total: int) -> str:
