@@ -344,4 +344,52 @@ def extend_soft_edges(samples: np.ndarray, spans: list[Span], energy: np.ndarray
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [Span(round(a, 4), round(b, 4)) for a, b in merged]
+    grown = [Span(round(a, 4), round(b, 4)) for a, b in merged]
+    return _merge_spans(grown + voice_in_gaps(samples, grown, energy, accept))
+
+
+GAP_VOICE_MIN_S = 0.15
+"""The shortest stretch of voice standing alone in a gap that counts as speech (a short "hmm")."""
+
+
+def voice_in_gaps(samples: np.ndarray, spans: list[Span], energy: np.ndarray, accept) -> list[Span]:
+    """Voice standing alone in a silence, too soft or too steady for Silero (a hummed "hmm", a quiet "um" before a pause,
+    a stretch of a low-gain take), found anywhere in the gap, not only next to a span.
+
+    The same evidence as a soft edge that does not touch its span: a run of frames above the gap's own noise
+    floor, at the speaker's own level and voiced. Without it a pause is reported over a spoken hesitation and
+    the answer seems to start late when its first sound is a soft "hmm".
+    """
+    from voice_coach.analysis.hesitations import voiced_share
+
+    n = len(energy)
+    min_frames = int(GAP_VOICE_MIN_S * SAMPLE_RATE / HOP)
+    bounds = [(0, _frame_of(int(spans[0].start * SAMPLE_RATE)))] if spans else [(0, n)]
+    bounds += [(min(n, _frame_of(int(a.end * SAMPLE_RATE)) + 1), _frame_of(int(b.start * SAMPLE_RATE))) for a, b in zip(spans, spans[1:])]
+    if spans:
+        bounds.append((min(n, _frame_of(int(spans[-1].end * SAMPLE_RATE)) + 1), n))
+    found: list[Span] = []
+    for lo, hi in bounds:
+        floor = _floor_of(energy[lo:hi])
+        if floor is None:
+            continue
+        for a, b in _runs(energy[lo:hi] >= floor + SOFT_OVER_FLOOR_DB, bridge=4):
+            span = Span(round(_time_of_frame_edge(lo + a), 4), round(_time_of_frame_edge(lo + b), 4))
+            if b - a >= min_frames and accept(lo + a, lo + b, floor, False) and voiced_share(_clip(samples, span)) >= 0.5:
+                found.append(span)  # voiced: a murmur of low noise (pink, a hum of the room) is not a voice
+    return found
+
+
+def _clip(samples: np.ndarray, span: Span) -> np.ndarray:
+    x = samples[int(span.start * SAMPLE_RATE): int(span.end * SAMPLE_RATE)].astype(np.float64)
+    return x / full_scale(samples)
+
+
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    out: list[list[float]] = []
+    for s in sorted(spans, key=lambda s: s.start):
+        if out and s.start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], s.end)
+        else:
+            out.append([s.start, s.end])
+    return [Span(a, b) for a, b in out]
