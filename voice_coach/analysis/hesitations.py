@@ -218,6 +218,24 @@ def _bare_words(text: str) -> list[str]:
     return [b for b in ("".join(ch for ch in t.lower() if ch.isalpha() or ch == "'") for t in text.split()) if b]
 
 
+SAME_HESITATION_GAP_S = 0.6
+"""Whisper's one "um" stamped this close to a hesitation island found on its own is that hesitation, not a second one."""
+
+
+def _one_per_hesitation(items: list[FillerItem], n_text: int) -> list[FillerItem]:
+    """Drop a hesitation taken from Whisper's text when an island it does not sit on, heard on its own, is the same
+    hesitation right beside it ("um Um"): Whisper stamps its "um" late, on the next word's first island."""
+    text, found = items[:n_text], items[n_text:]
+    dropped: set[int] = set()
+    for f in found:
+        if f.kind != "hesitation":
+            continue
+        near = [i for i, t in enumerate(text) if i not in dropped and max(t.start - f.end, f.start - t.end) < SAME_HESITATION_GAP_S]
+        if near:
+            dropped.add(min(near, key=lambda i: abs(text[i].start - f.start)))
+    return [t for i, t in enumerate(text) if i not in dropped] + found
+
+
 def find_hesitations(
     words: Sequence[Word], islands: Sequence[Span], samples: np.ndarray, probe: Probe | None = None
 ) -> tuple[list[FillerItem], set[int]]:
@@ -264,6 +282,7 @@ def find_hesitations(
             items.append(FillerItem(w.text.strip(",.?!").lower(), islands[k].start, islands[k].end, "hesitation"))
         else:
             items.append(FillerItem(w.text.strip(",.?!").lower(), w.start, w.end, "hesitation"))
+    n_text = len(items)  # items[:n_text] come from Whisper's words
     rate = speaker_s_per_letter(words, owner, islands)
     for k, sound in candidates.items():
         if k in taken:
@@ -274,6 +293,7 @@ def find_hesitations(
             items.append(FillerItem(phrase, islands[k].start, islands[k].end, "lexical"))
         elif not probe_says_word(heard):
             items.append(FillerItem(_label(sound), islands[k].start, islands[k].end, "hesitation"))
+    items = _one_per_hesitation(items, n_text)
     if probe:
         items.extend(_merged_hesitations(words, owner, islands, samples, probe, taken | set(candidates), filler_words, rate))
     items.sort(key=lambda f: f.start)

@@ -345,20 +345,27 @@ def extend_soft_edges(samples: np.ndarray, spans: list[Span], energy: np.ndarray
         else:
             merged.append([start, end])
     grown = [Span(round(a, 4), round(b, 4)) for a, b in merged]
-    return _merge_spans(grown + voice_in_gaps(samples, grown, energy, accept))
+    return _merge_spans(grown + voice_in_gaps(samples, grown, energy, accept, reference))
 
 
 GAP_VOICE_MIN_S = 0.15
 """The shortest stretch of voice standing alone in a gap that counts as speech (a short "hmm")."""
 
 
-def voice_in_gaps(samples: np.ndarray, spans: list[Span], energy: np.ndarray, accept) -> list[Span]:
+LOUD_AS_SPEECH_DB = 6.0
+"""A stretch this close to the speaker's own speech level is speech even when breathy (no clear pitch): a breath,
+a click or room noise is far quieter than the voice, and a pop is far shorter than GAP_VOICE_MIN_S."""
+
+
+def voice_in_gaps(samples: np.ndarray, spans: list[Span], energy: np.ndarray, accept, reference: float) -> list[Span]:
     """Voice standing alone in a silence, too soft or too steady for Silero (a hummed "hmm", a quiet "um" before a pause,
     a stretch of a low-gain take), found anywhere in the gap, not only next to a span.
 
-    The same evidence as a soft edge that does not touch its span: a run of frames above the gap's own noise
-    floor, at the speaker's own level and voiced. Without it a pause is reported over a spoken hesitation and
-    the answer seems to start late when its first sound is a soft "hmm".
+    The same evidence as a soft edge that does not touch its span: a run of frames above the noise floor, at the
+    speaker's own level and voiced (or as loud as the speaker's speech). The floor is the gap's own, or the
+    answer's (the median over its gaps) when the gap has no silence in it at all: a stretch of quiet speech
+    Silero missed whole. Without this a pause is reported over spoken words and hesitations, and the answer
+    seems to start late when its first sound is a soft "hmm".
     """
     from voice_coach.analysis.hesitations import voiced_share
 
@@ -368,16 +375,43 @@ def voice_in_gaps(samples: np.ndarray, spans: list[Span], energy: np.ndarray, ac
     bounds += [(min(n, _frame_of(int(a.end * SAMPLE_RATE)) + 1), _frame_of(int(b.start * SAMPLE_RATE))) for a, b in zip(spans, spans[1:])]
     if spans:
         bounds.append((min(n, _frame_of(int(spans[-1].end * SAMPLE_RATE)) + 1), n))
+    floors = [_floor_of(energy[lo:hi]) for lo, hi in bounds]
+    known = [f for f in floors if f is not None]
+    answer_floor = float(np.median(known)) if known else None
     found: list[Span] = []
-    for lo, hi in bounds:
-        floor = _floor_of(energy[lo:hi])
+    for (lo, hi), floor in zip(bounds, floors):
         if floor is None:
             continue
+        if answer_floor is not None:
+            floor = min(floor, answer_floor)
         for a, b in _runs(energy[lo:hi] >= floor + SOFT_OVER_FLOOR_DB, bridge=4):
+            if b - a < min_frames:
+                continue
             span = Span(round(_time_of_frame_edge(lo + a), 4), round(_time_of_frame_edge(lo + b), 4))
-            if b - a >= min_frames and accept(lo + a, lo + b, floor, False) and voiced_share(_clip(samples, span)) >= 0.5:
-                found.append(span)  # voiced: a murmur of low noise (pink, a hum of the room) is not a voice
+            level = percentile(energy[lo + a: lo + b], 90)
+            if not accept(lo + a, lo + b, floor, False):
+                if _hummed(samples, span, level, floor, reference):
+                    found.append(span)
+                continue
+            if level >= reference - LOUD_AS_SPEECH_DB or voiced_share(_clip(samples, span)) >= 0.5:
+                found.append(span)  # a murmur of low noise (pink, the room) is not a voice
     return found
+
+
+MURMUR_BELOW_DB = 28.0
+"""A hummed "hmm" / "mm" is a nasal murmur: for any voice far weaker than its vowels (the sound leaves through the
+nose), so it may sit this far under the speaker's level, where BACKGROUND_DB would call other talk distant."""
+
+
+def _hummed(samples: np.ndarray, span: Span, level: float, floor: float, reference: float) -> bool:
+    """A voiced nasal murmur, clearly above the noise floor and not too far under the speaker: someone humming.
+    Distant talk and babble are broadband speech, never a murmur with no energy above 1 kHz."""
+    from voice_coach.analysis.hesitations import island_sound
+
+    if level < max(floor + SOFT_PEAK_OVER_FLOOR_DB, reference - MURMUR_BELOW_DB):
+        return False
+    sound = island_sound(samples, span)
+    return sound.nasal_all and sound.voiced >= 0.5
 
 
 def _clip(samples: np.ndarray, span: Span) -> np.ndarray:
