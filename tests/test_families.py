@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from voice_coach.analysis.speech_spans import extend_soft_edges
+from voice_coach.analysis.soft_voice import extend_soft_edges
 from voice_coach.core.timed import SAMPLE_RATE, Span
 from voice_coach.testing import families as F
 from voice_coach.testing.synth import Filler
