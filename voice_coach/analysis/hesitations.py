@@ -181,6 +181,8 @@ def _merged_hesitations(
         if not said:
             continue
         a, b = _uncovered(span, [(max(span.start, cores[i][0]), min(span.end, cores[i][1])) for i in mine])
+        if b - a < MIN_HESITATION_S and len(mine) == 1 and len(said) == len([t for t in tokens if t]):
+            a, b = span.start, span.end  # heard alone it is only a hesitation: Whisper stamped its one word on it
         if b - a >= MIN_HESITATION_S:
             found.append(FillerItem(said[0], a, min(b, a + MAX_HESITATION_S), "hesitation"))
     return found
@@ -196,6 +198,11 @@ Probe = Callable[[Span], str]
 INTERJECTIONS = frozenset({"okay", "ok", "cool", "well", "hi", "hey", "oh", "ah", "ahh", "aww", "ooh", "yeah", "mmm", "mm", "huh", "hm"})
 
 
+HESITATION_SPELLINGS = frozenset({"and", "or", "her", "a", "an", "the", "in", "then"})
+"""Short words with a reduced vowel or a nasal that Whisper writes for a lone "uh", "er" or "um" it hears on its own.
+Written alone for an island the whole answer's transcript left unexplained, they are not evidence of a dropped word."""
+
+
 def probe_says_word(text: str) -> bool:
     """True when the probe heard a real word first (a word Whisper dropped, or one stamped elsewhere), not a hesitation.
 
@@ -208,6 +215,16 @@ def probe_says_word(text: str) -> bool:
             continue
         return not (is_non_lexical(bare) or bare in INTERJECTIONS or bare.strip("-") in INTERJECTIONS)
     return False
+
+
+def heard_as_hesitation(text: str, span: Span, words: Sequence[Word]) -> bool:
+    """The probe wrote one of HESITATION_SPELLINGS alone, and the transcript has no such word right beside the
+    island (where Whisper would have stamped the same word late or early: then it is that word)."""
+    tokens = _bare_words(text)
+    if len(tokens) != 1 or tokens[0] not in HESITATION_SPELLINGS:
+        return False
+    return not any(_bare_words(w.text) == tokens and w.start < span.end + SAME_HESITATION_GAP_S
+                   and w.end > span.start - SAME_HESITATION_GAP_S for w in words)
 
 
 LONE_FILLERS = frozenset({"you know", "i mean", "like", "basically", "literally", "actually", "sort of", "kind of"})
@@ -291,7 +308,7 @@ def find_hesitations(
         phrase = " ".join(_bare_words(heard))
         if phrase in LONE_FILLERS:  # Whisper dropped it from the text; alone between silences it is the filler
             items.append(FillerItem(phrase, islands[k].start, islands[k].end, "lexical"))
-        elif not probe_says_word(heard):
+        elif not probe_says_word(heard) or heard_as_hesitation(heard, islands[k], words):
             items.append(FillerItem(_label(sound), islands[k].start, islands[k].end, "hesitation"))
     items = _one_per_hesitation(items, n_text)
     if probe:
