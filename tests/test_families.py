@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from voice_coach.analysis.speech_spans import extend_soft_edges
+from voice_coach.analysis.soft_voice import extend_soft_edges
 from voice_coach.core.timed import SAMPLE_RATE, Span
 from voice_coach.testing import families as F
 from voice_coach.testing.synth import Filler
@@ -100,3 +100,42 @@ def test_analyze_finds_hesitations_of_each_family(family, tmp_path, request):
     assert hits >= 1, (found, [(t.text, t.start, t.end) for t in truth])
     assert len(found) <= len(truth) + 1
     assert res["pauses"]["response_latency_s"] == pytest.approx(ans.first_speech_s, abs=0.05)
+
+
+def _rich(seconds: float, dbfs: float, hz: float = 120.0) -> np.ndarray:
+    """A vowel-like voiced sound with harmonics up to ~3 kHz (not a nasal murmur)."""
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    x = sum(np.sin(2 * np.pi * k * hz * t) / k**0.5 for k in range(1, 26))
+    return (x * 10 ** (dbfs / 20) / np.sqrt(np.mean(x**2))).astype(np.float32)
+
+
+def _noise(seconds: float, dbfs: float, rng, lowpass_hz: float | None = None) -> np.ndarray:
+    x = rng.standard_normal(int(seconds * SAMPLE_RATE))
+    if lowpass_hz:
+        spec = np.fft.rfft(x)
+        spec[np.fft.rfftfreq(len(x), 1 / SAMPLE_RATE) > lowpass_hz] = 0
+        x = np.fft.irfft(spec, n=len(x))
+    return (x * 10 ** (dbfs / 20) / np.sqrt(np.mean(x**2))).astype(np.float32)
+
+
+@pytest.mark.parametrize("middle, kept", [
+    ("hum -24 dB", True),           # a hummed "hmm": a voiced nasal murmur far under the vowels, alone in the gap
+    ("breathy at level", True),     # unpitched, low in frequency and as loud as the speaker: breathy speech Silero missed
+    ("low noise -24 dB", False),    # a murmur of low-frequency noise at the hum's level: no pitch, not a voice
+    ("breath -26 dB", False),       # a breath: unpitched and far under the speech
+])
+def test_voice_alone_in_a_gap_is_speech_and_noise_is_not(middle, kept):
+    """Silero gave two spans; between them, 0.8 s after the first, 0.5 s of something, then 0.9 s of silence."""
+    rng = np.random.default_rng(5)
+    sil = lambda s: np.zeros(int(s * SAMPLE_RATE), np.float32)  # noqa: E731
+    sound = {"hum -24 dB": _tone(0.5, -44), "breathy at level": _noise(0.5, -22, rng, 1500),
+             "low noise -24 dB": _noise(0.5, -44, rng, 900), "breath -26 dB": _noise(0.5, -46, rng, 1500)}[middle]
+    x = np.concatenate([sil(0.5), _rich(1.5, -20), sil(0.8), sound, sil(0.9), _rich(1.5, -20), sil(0.5)])
+    x = x + (rng.standard_normal(len(x)) * 10 ** (-70 / 20)).astype(np.float32)
+    spans = extend_soft_edges(x, [Span(0.5, 2.0), Span(4.2, 5.7)])
+    gaps = [(a.end, b.start) for a, b in zip(spans, spans[1:])]
+    if kept:
+        assert len(spans) == 3 and spans[1].start == pytest.approx(2.8, abs=0.03) and spans[1].end == pytest.approx(3.3, abs=0.03)
+        assert max(b - a for a, b in gaps) < 1.0  # no pause reported over it
+    else:
+        assert gaps == [pytest.approx((2.0, 4.2), abs=0.02)]

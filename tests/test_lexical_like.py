@@ -36,3 +36,22 @@ def test_like_as_a_discourse_filler_is_still_found():
     assert [f.text for f in lexical_fillers(w, _gaps(w))] == ["like"]
     w = _words("and, like, give them a date")
     assert [f.text for f in lexical_fillers(w, [])] == ["like"]
+
+
+def test_like_before_a_number_is_the_vague_filler_but_not_after_a_verb_of_seeming():
+    for text, want in (("customers were waiting like six or seven minutes", ["like"]),
+                       ("it took like 20 minutes", ["like"]),
+                       ("it looked like two faults at once", []),
+                       ("I like five am starts", [])):
+        assert [f.text for f in lexical_fillers(_words(text), [])] == want, text
+
+
+def test_i_mean_set_off_by_a_silence_at_a_clause_start_without_a_comma():
+    w = _words("a five star review. I mean it showed me a lot", {3: 0.3, 5: 0.4})
+    assert [f.text for f in lexical_fillers(w, _gaps(w))] == []  # "I mean it": the verb and its object
+    w = _words("a five star review. I mean the rule is clear", {3: 0.3, 5: 0.4})
+    assert [f.text for f in lexical_fillers(w, _gaps(w))] == ["i mean"]
+    w = _words("a five star review. I mean the rule is clear")  # no silence after it: not set off
+    assert [f.text for f in lexical_fillers(w, _gaps(w))] == []
+    w = _words("that is what I mean the rule", {4: 0.4})
+    assert [f.text for f in lexical_fillers(w, _gaps(w))] == []

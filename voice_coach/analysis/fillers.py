@@ -19,6 +19,10 @@ MIN_GAP_EVIDENCE_S = 0.15
 """A silence this long between islands marks a pause around a word (shorter ones can be stop closures)."""
 
 
+SAME_FILLER_S = 1.0
+"""A lexical filler in the text this close to the same filler heard alone in an island is that one, stamped late."""
+
+
 @dataclass(frozen=True)
 class FillerResult:
     items: tuple[FillerItem, ...]
@@ -52,6 +56,8 @@ def measure_fillers(
     hesitations, accounted = find_hesitations(words, small, samples, probe)
     gaps = [Span(a.end, b.start) for a, b in zip(small, small[1:]) if b.start - a.end >= MIN_GAP_EVIDENCE_S]
     lexical = lexical_fillers(words, gaps)
+    heard_alone = [h for h in hesitations if h.kind == "lexical"]  # a filler the probe heard in an island no word explains
+    lexical = [f for f in lexical if not any(h.text == f.text and abs(h.start - f.start) <= SAME_FILLER_S for h in heard_alone)]
     flagged = set(accounted) | {k for k, w in enumerate(words) if is_non_lexical(w.text)}
     for i, j in lexical_filler_spans(words, gaps):
         flagged.update(range(i, j + 1))

@@ -135,39 +135,56 @@ MERGED_EXCESS_S = 0.3
 """An island this much longer than its words could take holds something more: often a hesitation run into a word."""
 
 
+def speaker_s_per_letter(words: Sequence[Word], owner: list[int], islands: Sequence[Span]) -> float:
+    """This speaker's own time per written letter in this answer: islands with words over their letters."""
+    letters = [sum(ch.isalnum() for ch in w.text) for w in words]
+    talk_s = sum(islands[k].duration for k in {o for o in owner if o >= 0})
+    return talk_s / max(1, sum(n for n, o in zip(letters, owner) if o >= 0)) if talk_s else 0.07
+
+
+def _uncovered(span: Span, cores: list[tuple[float, float]]) -> tuple[float, float]:
+    """The longest part of `span` that none of `cores` covers (the island's time its words do not explain)."""
+    best, cursor = (span.start, span.start), span.start
+    for a, b in sorted(cores):
+        if a - cursor > best[1] - best[0]:
+            best = (cursor, a)
+        cursor = max(cursor, b)
+    if span.end - cursor > best[1] - best[0]:
+        best = (cursor, span.end)
+    return best
+
+
 def _merged_hesitations(
     words: Sequence[Word], owner: list[int], islands: Sequence[Span], samples: np.ndarray,
-    probe: Probe, done: set[int], filler_words: dict[int, list[int]],
+    probe: Probe, done: set[int], filler_words: dict[int, list[int]], s_per_letter: float,
 ) -> list[FillerItem]:
     """Hesitations spoken with no silence before or after a word ("uh-she thanked me").
 
     Such an island owns a word, so the gap test cannot see the hesitation; but it is longer than its
-    words. Whisper, hearing the island alone, writes the hesitation first or last: its place and the
-    island's excess length give the span.
+    words. When Whisper, hearing the island alone, writes a hesitation in it, the hesitation is the
+    longest part of the island that the words' own times do not cover.
     """
     found = []
     letters = [sum(ch.isalnum() for ch in w.text) for w in words]
-    owned = [k for k in owner if k >= 0]
-    talk_s = sum(islands[k].duration for k in set(owned))
-    s_per_letter = talk_s / max(1, sum(n for n, o in zip(letters, owner) if o >= 0))  # this speaker's own rate
+    cores = word_cores(words)
     for k, span in enumerate(islands):
         if k in done or k in filler_words:
             continue
-        mine = [n for w, n, o in zip(words, letters, owner) if o == k and not is_non_lexical(w.text)]
+        mine = [i for i, o in enumerate(owner) if o == k and not is_non_lexical(words[i].text)]
         if not mine:
             continue
-        excess = span.duration - sum(mine) * s_per_letter
+        excess = span.duration - sum(letters[i] for i in mine) * s_per_letter
         if excess < MERGED_EXCESS_S:
             continue
         tokens = ["".join(ch for ch in t.lower() if ch.isalpha()) for t in probe(span).split()]
-        tokens = [t for t in tokens if t]
-        if len(tokens) < 2:
+        said = [t for t in tokens if t and is_non_lexical(t)]
+        if not said:
             continue
-        length = min(excess, MAX_HESITATION_S)
-        if is_non_lexical(tokens[0]):
-            found.append(FillerItem(tokens[0], span.start, span.start + length, "hesitation"))
-        elif is_non_lexical(tokens[-1]):
-            found.append(FillerItem(tokens[-1], span.end - length, span.end, "hesitation"))
+        a, b = _uncovered(span, [(max(span.start, cores[i][0]), min(span.end, cores[i][1])) for i in mine])
+        if b - a < MIN_HESITATION_S and len(mine) == 1 and len(said) == len([t for t in tokens if t]):
+            a, b = span.start, span.end  # heard alone it is only a hesitation: Whisper stamped its one word on it
+        if b - a >= MIN_HESITATION_S:
+            found.append(FillerItem(said[0], a, min(b, a + MAX_HESITATION_S), "hesitation"))
     return found
 
 
@@ -179,6 +196,11 @@ Probe = Callable[[Span], str]
 """What Whisper hears in one island on its own (prompted to write hesitations): a second opinion."""
 
 INTERJECTIONS = frozenset({"okay", "ok", "cool", "well", "hi", "hey", "oh", "ah", "ahh", "aww", "ooh", "yeah", "mmm", "mm", "huh", "hm"})
+
+
+HESITATION_SPELLINGS = frozenset({"and", "or", "her", "a", "an", "the", "in", "then"})
+"""Short words with a reduced vowel or a nasal that Whisper writes for a lone "uh", "er" or "um" it hears on its own.
+Written alone for an island the whole answer's transcript left unexplained, they are not evidence of a dropped word."""
 
 
 def probe_says_word(text: str) -> bool:
@@ -193,6 +215,42 @@ def probe_says_word(text: str) -> bool:
             continue
         return not (is_non_lexical(bare) or bare in INTERJECTIONS or bare.strip("-") in INTERJECTIONS)
     return False
+
+
+def heard_as_hesitation(text: str, span: Span, words: Sequence[Word]) -> bool:
+    """The probe wrote one of HESITATION_SPELLINGS alone, and the transcript has no such word right beside the
+    island (where Whisper would have stamped the same word late or early: then it is that word)."""
+    tokens = _bare_words(text)
+    if len(tokens) != 1 or tokens[0] not in HESITATION_SPELLINGS:
+        return False
+    return not any(_bare_words(w.text) == tokens and w.start < span.end + SAME_HESITATION_GAP_S
+                   and w.end > span.start - SAME_HESITATION_GAP_S for w in words)
+
+
+LONE_FILLERS = frozenset({"you know", "i mean", "like", "basically", "literally", "actually", "sort of", "kind of"})
+"""Lexical fillers that, heard alone in an island no word of the transcript explains, can only be fillers."""
+
+
+def _bare_words(text: str) -> list[str]:
+    return [b for b in ("".join(ch for ch in t.lower() if ch.isalpha() or ch == "'") for t in text.split()) if b]
+
+
+SAME_HESITATION_GAP_S = 0.6
+"""Whisper's one "um" stamped this close to a hesitation island found on its own is that hesitation, not a second one."""
+
+
+def _one_per_hesitation(items: list[FillerItem], n_text: int) -> list[FillerItem]:
+    """Drop a hesitation taken from Whisper's text when an island it does not sit on, heard on its own, is the same
+    hesitation right beside it ("um Um"): Whisper stamps its "um" late, on the next word's first island."""
+    text, found = items[:n_text], items[n_text:]
+    dropped: set[int] = set()
+    for f in found:
+        if f.kind != "hesitation":
+            continue
+        near = [i for i, t in enumerate(text) if i not in dropped and max(t.start - f.end, f.start - t.end) < SAME_HESITATION_GAP_S]
+        if near:
+            dropped.add(min(near, key=lambda i: abs(text[i].start - f.start)))
+    return [t for i, t in enumerate(text) if i not in dropped] + found
 
 
 def find_hesitations(
@@ -241,10 +299,19 @@ def find_hesitations(
             items.append(FillerItem(w.text.strip(",.?!").lower(), islands[k].start, islands[k].end, "hesitation"))
         else:
             items.append(FillerItem(w.text.strip(",.?!").lower(), w.start, w.end, "hesitation"))
+    n_text = len(items)  # items[:n_text] come from Whisper's words
+    rate = speaker_s_per_letter(words, owner, islands)
     for k, sound in candidates.items():
-        if k not in taken and not (probe and probe_says_word(probe(islands[k]))):
+        if k in taken:
+            continue
+        heard = probe(islands[k]) if probe else ""
+        phrase = " ".join(_bare_words(heard))
+        if phrase in LONE_FILLERS:  # Whisper dropped it from the text; alone between silences it is the filler
+            items.append(FillerItem(phrase, islands[k].start, islands[k].end, "lexical"))
+        elif not probe_says_word(heard) or heard_as_hesitation(heard, islands[k], words):
             items.append(FillerItem(_label(sound), islands[k].start, islands[k].end, "hesitation"))
+    items = _one_per_hesitation(items, n_text)
     if probe:
-        items.extend(_merged_hesitations(words, owner, islands, samples, probe, taken | set(candidates), filler_words))
+        items.extend(_merged_hesitations(words, owner, islands, samples, probe, taken | set(candidates), filler_words, rate))
     items.sort(key=lambda f: f.start)
     return items, used_words

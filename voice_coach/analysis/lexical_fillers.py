@@ -113,6 +113,34 @@ def _like_is_filler(words: Sequence[Word], bare: Sequence[str], i: int, gaps: Se
     return left and right
 
 
+MEAN_OBJECT = frozenset({"to", "that", "what", "by", "business", "it", "you", "him", "her", "them", "me", "well", "no", "any"})
+
+
+def _i_mean_is_filler(words: Sequence[Word], bare: Sequence[str], i: int, gaps: Sequence[Span]) -> bool:
+    """ "I mean" as a filler: a comma after it, or a silence after it at the start of a clause ("... review. I mean
+    [pause] it showed me"); never "what I mean", "I mean to", "I mean that" (the verb with its object)."""
+    after = bare[i + 2] if i + 2 < len(bare) else ""
+    if i > 0 and bare[i - 1] in {"what", "do", "did", "you", "i"}:
+        return False
+    if _comma_after(words[i + 1]) or i + 2 >= len(words):
+        return after not in {"to", "that", "what", "by", "business"}
+    return after not in MEAN_OBJECT and _ends_clause(words[i - 1] if i else None) and _right_set_off(words, i + 1, gaps)
+
+
+NUMBER_WORDS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                          "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "a", "half"} - {"a"})
+LIKE_AS_BEFORE = frozenset({"look", "looks", "looked", "sound", "sounds", "sounded", "seem", "seems", "seemed", "feel", "feels",
+                            "felt", "something", "anything", "nothing", "more", "less", "just", "exactly", "much"})
+
+
+def _like_before_number(bare: Sequence[str], i: int) -> bool:
+    """ "waiting like six minutes": "like" before a number is the filler (a vague "about"), unless it is the verb
+    ("I like 5 am starts") or the preposition after a verb of seeming ("it looked like two faults")."""
+    nxt = bare[i + 1] if i + 1 < len(bare) else ""
+    prev = bare[i - 1] if i > 0 else ""
+    return (nxt.isdigit() or nxt in NUMBER_WORDS) and prev not in LIKE_VERB_BEFORE and prev not in LIKE_AS_BEFORE
+
+
 def is_non_lexical(text: str) -> bool:
     return _bare(text) in NON_LEXICAL
 
@@ -140,13 +168,11 @@ def lexical_filler_spans(words: Sequence[Word], gaps: Sequence[Span] = ()) -> li
                 or (after not in KNOW_OBJECT and (_left_set_off(words, i, gaps) or _right_set_off(words, i + 1, gaps)))
             ):
                 hit = (i, i + 1)
-        elif b == "i" and nxt == "mean" and i + 1 < n and _comma_after(words[i + 1]) and (
-            i + 2 >= n or bare[i + 2] not in {"to", "that", "what", "by", "business"}
-        ):
+        elif b == "i" and nxt == "mean" and i + 1 < n and _i_mean_is_filler(words, bare, i, gaps):
             hit = (i, i + 1)
         elif b in {"kind", "sort"} and nxt == "of" and prev not in DETERMINERS and not prev.endswith("'s"):
             hit = (i, i + 1)
-        elif b == "like" and _like_is_filler(words, bare, i, gaps):
+        elif b == "like" and (_like_is_filler(words, bare, i, gaps) or _like_before_number(bare, i)):
             hit = (i, i)
         elif b in CLAUSE_START - {"like"} and _ends_clause(words[i - 1] if i else None) and _comma_after(words[i]):
             hit = (i, i)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Callable, Optional, Union
 
 import numpy as np
 
@@ -256,6 +256,64 @@ def _natural_gap(prev_text: str, rng: np.random.Generator) -> float:
     return float(rng.uniform(0.05, 0.25))
 
 
+Renderer = Callable[[Union[Speech, Filler], np.random.Generator], tuple[np.ndarray, Optional[dict]]]
+"""One piece as samples, plus what was made for a hesitation (or None); draws only from the generator it is given."""
+
+
+def lay_out(items: Sequence[Speech | Filler | float], render: Renderer, rng_gap: np.random.Generator,
+            lead_in_s: float, tail_s: float) -> tuple[np.ndarray, tuple[Piece, ...], list[dict]]:
+    """The script's pieces on one timeline with exact silences: the clean signal, the pieces and each
+    hesitation's render notes. One builder for every synthesizer family: `render` makes each piece, and
+    draws from `rng_gap` before the natural gap after the previous piece is drawn (the order every
+    cached corpus was made with)."""
+    chunks: list[np.ndarray] = [np.zeros(int(round(lead_in_s * SAMPLE_RATE)), np.float32)]
+    cursor = len(chunks[0])
+    pieces: list[Piece] = []
+    notes: list[dict] = []
+    prev_sound: Piece | None = None
+    silence_since_sound = False
+    for item in items:
+        if isinstance(item, float):
+            n = int(round(item * SAMPLE_RATE))
+            if n:
+                chunks.append(np.zeros(n, np.float32))
+                pieces.append(Piece("silence", "", cursor / SAMPLE_RATE, (cursor + n) / SAMPLE_RATE))
+                cursor += n
+            silence_since_sound = True
+            continue
+        audio, meta = render(item, rng_gap)
+        if isinstance(item, Filler):
+            kind, text, star, look = "filler", item.text, None, False
+        else:
+            kind, text, star, look = "speech", item.text, item.star, item.lookalike
+        if prev_sound is not None and not silence_since_sound:
+            n = int(round(_natural_gap(prev_sound.text, rng_gap) * SAMPLE_RATE))
+            chunks.append(np.zeros(n, np.float32))
+            cursor += n
+        piece = Piece(kind, text, cursor / SAMPLE_RATE, (cursor + len(audio)) / SAMPLE_RATE, star, look)
+        chunks.append(audio)
+        cursor += len(audio)
+        pieces.append(piece)
+        if meta is not None:
+            notes.append({"start": round(piece.start, 4), **meta})
+        prev_sound, silence_since_sound = piece, False
+    chunks.append(np.zeros(int(round(tail_s * SAMPLE_RATE)), np.float32))
+    return np.concatenate(chunks).astype(np.float64), tuple(pieces), notes
+
+
+def add_noise(clean: np.ndarray, pieces: Sequence[Piece], noise_kind: str, noise_snr_db: float | None,
+              rng_noise: np.random.Generator) -> np.ndarray:
+    """`clean` plus noise at `noise_snr_db` against the speech power (None: unchanged), so noisy - clean is the noise."""
+    if noise_snr_db is None:
+        return clean
+    noise = make_noise(noise_kind, len(clean), rng_noise)
+    p_sig = speech_power(clean, pieces)
+    p_noise = float(np.mean(noise**2))
+    if p_sig > 0 and p_noise > 0:
+        return clean + noise * math.sqrt(p_sig / (p_noise * 10 ** (noise_snr_db / 10)))
+    return clean
+
+
 def build_answer(
     script: Sequence[ScriptItem],
     voice: str = "en-us",
@@ -273,49 +331,21 @@ def build_answer(
     Gaps, filler spellings and noise come from `seed`; the clean signal does not depend on the noise
     settings, so `noisy - clean` is exactly the added noise.
     """
+
+    def render(item: Speech | Filler, rng: np.random.Generator) -> tuple[np.ndarray, dict | None]:
+        if isinstance(item, Filler):
+            audio = _render_filler(item, voice, rate_wpm, pitch, rng)
+        else:
+            audio = speak(item.text, voice=voice, rate_wpm=rate_wpm, pitch=pitch)
+        if audio.size == 0:
+            raise SynthError(f"espeak-ng made no sound for {item.text!r}")
+        return audio, None
+
     items = [_as_item(i) for i in script]
     rng_gap = np.random.default_rng([seed, 1])
     rng_noise = np.random.default_rng([seed, 2])
-    chunks: list[np.ndarray] = [np.zeros(int(round(lead_in_s * SAMPLE_RATE)), np.float32)]
-    cursor = len(chunks[0])
-    pieces: list[Piece] = []
-    prev_sound: Piece | None = None
-    silence_since_sound = False
-    for item in items:
-        if isinstance(item, float):
-            n = int(round(item * SAMPLE_RATE))
-            if n:
-                chunks.append(np.zeros(n, np.float32))
-                pieces.append(Piece("silence", "", cursor / SAMPLE_RATE, (cursor + n) / SAMPLE_RATE))
-                cursor += n
-            silence_since_sound = True
-            continue
-        if isinstance(item, Filler):
-            audio = _render_filler(item, voice, rate_wpm, pitch, rng_gap)
-            kind, text, star, look = "filler", item.text, None, False
-        else:
-            audio = speak(item.text, voice=voice, rate_wpm=rate_wpm, pitch=pitch)
-            kind, text, star, look = "speech", item.text, item.star, item.lookalike
-        if audio.size == 0:
-            raise SynthError(f"espeak-ng made no sound for {item.text!r}")
-        if prev_sound is not None and not silence_since_sound:
-            n = int(round(_natural_gap(prev_sound.text, rng_gap) * SAMPLE_RATE))
-            chunks.append(np.zeros(n, np.float32))
-            cursor += n
-        piece = Piece(kind, text, cursor / SAMPLE_RATE, (cursor + len(audio)) / SAMPLE_RATE, star, look)
-        chunks.append(audio)
-        cursor += len(audio)
-        pieces.append(piece)
-        prev_sound, silence_since_sound = piece, False
-    chunks.append(np.zeros(int(round(tail_s * SAMPLE_RATE)), np.float32))
-    clean = np.concatenate(chunks).astype(np.float64)
-    samples = clean
-    if noise_snr_db is not None:
-        noise = make_noise(noise_kind, len(clean), rng_noise)
-        p_sig = speech_power(clean, pieces)
-        p_noise = float(np.mean(noise**2))
-        if p_sig > 0 and p_noise > 0:
-            samples = clean + noise * math.sqrt(p_sig / (p_noise * 10 ** (noise_snr_db / 10)))
+    clean, pieces, _ = lay_out(items, render, rng_gap, lead_in_s, tail_s)
+    samples = add_noise(clean, pieces, noise_kind, noise_snr_db, rng_noise)
     if gain_db:
         samples = samples * 10 ** (gain_db / 20)
     info = {
@@ -326,7 +356,7 @@ def build_answer(
         "seed": seed,
         "gain_db": gain_db,
     }
-    return SyntheticAnswer(samples.astype(np.float32), tuple(pieces), info)
+    return SyntheticAnswer(samples.astype(np.float32), pieces, info)
 
 
 def write_wav(path: str | Path, answer_or_samples: SyntheticAnswer | np.ndarray, subtype: str = "PCM_16") -> None:
