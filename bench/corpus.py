@@ -103,7 +103,7 @@ I also asked the cabin crew to let her father leave the plane first. [1.4] {er} 
 R: The chair was waiting when they landed. {I mean} it was a small thing, but she wrote to the company about it, and my manager read her letter out at our team meeting.
 """),
     Script("prioritise_queue", "How do you prioritise when several customers need you at once?", """
--: {hmm} [1.2] I look at urgency first, then at who has been waiting longest.
+A: {hmm} [1.2] I look at urgency first, then at who has been waiting longest.
 S: In a retail chat queue I often had five or six chats open at once.
 A: If somebody could not log in to pay a bill that was due today, that came first. {um} Simple questions {like} store hours I answered with a short saved reply, <so that> nobody sat waiting for two minutes.
 I also told each person honestly how long it would take. [1.4] {er} That honesty mattered more than speed.
@@ -150,12 +150,12 @@ We also agreed he could message me during a call instead of transferring it.
 R: The transfers stopped, and a month later he was taking those calls himself.
 """),
     Script("long_hold", "What do you do when you must put a customer on hold for a long time?", """
--: {um} I tell them why, and I give them a real estimate.
+A: {um} I tell them why, and I give them a real estimate.
 If it will be more than two minutes, I offer a call back instead. [1.4]
-I check in every minute or so, even just to say I am still here. {I mean} nothing is worse than dead air on a support call.
-<If they were okay> with waiting, I thank them when I come back, and I start with the answer, not with an apology.
+I check in every minute or so, even just to say I am still here. -: {I mean} nothing is worse than dead air on a support call.
+A: <If they were okay> with waiting, I thank them when I come back, and I start with the answer, not with an apology.
 {uh} If they were not, I book the call back and give them a time window <right away>. [1.5]
-In my last job I kept my holds under three minutes on average, which was well below the team target.
+R: In my last job I kept my holds under three minutes on average, which was well below the team target.
 """),
     Script("upsell", "How do you feel about selling to customers during support calls?", """
 -: {hmm} I think it works when it actually fixes the problem the person called about.
@@ -165,7 +165,7 @@ I never pushed it twice. {um} If they said no, I wrote it down <so that> nobody 
 R: My sales numbers were average, but my satisfaction scores were the highest on the floor, and my manager {like} pointed that out in my review.
 """),
     Script("no_answer", "What do you do when you do not know the answer to a question?", """
--: I say so. {um} Customers can tell when you are guessing.
+A: I say so. -: {um} Customers can tell when you are guessing.
 S: Once a caller asked whether a warranty covered water damage on a laptop bought abroad.
 A: I told her I was not sure, [1.2] put her on a short hold, and asked our warranty team.
 {uh} It took about four minutes. I came back with the answer and the exact policy page.
@@ -183,8 +183,8 @@ R: My scores went up by about eight points over the next two months. {I mean} I 
 -: {um} Patience. [1.3] I can stay calm with a customer who is yelling, and I do not take it personally. {I mean} they are upset with the situation, not with me.
 """),
     Script("short_weakness", "What is your biggest weakness?", """
--: {uh} I used to say yes to everything. I would take on extra shifts and extra projects, and then I was tired on calls. [1.4]
-Now I check my calendar before I agree to anything new, <so that> my customers get my best.
+S: {uh} I used to say yes to everything. I would take on extra shifts and extra projects, and then I was tired on calls. [1.4]
+A: Now I check my calendar before I agree to anything new, <so that> my customers get my best.
 """),
     Script("multichannel", "Have you handled phone, chat and email support?", """
 -: Yes, all three. {um} In my last role I split my day between phone in the morning and chat and email in the afternoon.
@@ -210,8 +210,8 @@ Our IT colleague fixed the settings, and I wrote a short note for agents <so tha
 R: Those calls dropped by about two thirds within a month. [1.4] {you know}, it was the first time I saw how much a small fix could save.
 """),
     Script("stress", "How do you handle stress on a busy shift?", """
--: {hmm} I take one call at a time. [1.2] That sounds obvious, but when the queue shows forty people waiting, {you know}, it is tempting to rush everyone.
-I keep a glass of water at my desk and I take a breath between calls.
+A: {hmm} I take one call at a time. [1.2] -: That sounds obvious, but when the queue shows forty people waiting, {you know}, it is tempting to rush everyone.
+A: I keep a glass of water at my desk and I take a breath between calls.
 {um} After a really hard call I take the thirty seconds of wrap-up time to reset before the next one.
 S: Last winter our heating supplier had an outage and we were the only team answering. T: I had to keep my calls calm for a nine hour shift. [1.4]
 A: {uh} I stuck to that routine, one call, one breath, and I asked my lead to rotate the hardest calls between us.
@@ -225,8 +225,8 @@ I corrected all of them in one go and sent him a summary. {er} Then I called him
 R: He never had to call again, and he {like} sent our team a box of cookies.
 """),
     Script("remote_work", "How do you stay productive working from home?", """
--: {um} I keep office hours, even at home. I start at the same time, I sit at a proper desk, and my headset stays on during the shift.
-[1.3] {I mean} it is easy to drift when nobody is watching. {uh} I also message my team lead at the start of each shift <so that> she knows I am online.
+A: {um} I keep office hours, even at home. I start at the same time, I sit at a proper desk, and my headset stays on during the shift.
+[1.3] -: {I mean} it is easy to drift when nobody is watching. A: {uh} I also message my team lead at the start of each shift <so that> she knows I am online.
 """),
     Script("policy_change", "Tell me about a time you adapted to a big change at work.", """
 S: Our company replaced its whole ticket system in one weekend.
@@ -237,7 +237,7 @@ A few colleagues were {kind of} lost, so I sat with two of them during their fir
 R: By Friday my handling time was back to normal, and the list became part of the official guide.
 """),
     Script("empathy", "How do you show empathy on the phone?", """
--: {um} I listen more than I talk, especially at the start.
+A: {um} I listen more than I talk, especially at the start.
 I repeat the important detail back, {like} the date their package was due, so they know I heard it. [1.2]
 {er} I also adjust my pace. If someone is upset, I slow down and lower my voice a little.
 And I never say I understand exactly how you feel, because usually I do not. [1.6]
@@ -265,16 +265,16 @@ He hung up. I flagged the account and emailed the real owner.
 R: It turned out someone was trying to take over her account. She thanked us for stopping it.
 """),
     Script("learning_product", "How do you learn a new product quickly?", """
--: {hmm} I use it myself, the way a customer would. [1.3]
+A: {hmm} I use it myself, the way a customer would. [1.3]
 S: When I joined a software company, the product had changed a lot just before I started. T: I had one week before taking live calls.
 A: I set up a trial account and {like} broke things on purpose to see the error messages.
 {um} I also read the last fifty support tickets <so that> I knew which questions came up most.
 R: After a week I could answer most calls without looking things up.
 """),
     Script("late_delivery", "A customer's order is late and they are upset. What do you do?", """
--: First I apologise and check the tracking while they are on the line. {um} [1.2]
+A: First I apologise and check the tracking while they are on the line. {um} [1.2]
 If the parcel is lost, I do not make them wait for an investigation. I send a replacement or a refund, whichever they prefer.
-{I mean} the customer did nothing wrong. [1.5] {uh} I also tell them exactly when they will hear from us next, and then I make sure they do.
+-: {I mean} the customer did nothing wrong. [1.5] A: {uh} I also tell them exactly when they will hear from us next, and then I make sure they do.
 """),
     Script("vip_client", "Describe a time you handled an important client.", """
 S: I handled support for a hotel chain that was our biggest account.
@@ -319,9 +319,9 @@ A: I checked each one against the live product {um} and rewrote the steps in pla
 R: Calls about those topics fell by about a fifth over the next quarter.
 """),
     Script("customer_wrong", "What do you do when the customer is wrong?", """
--: {hmm} [1.4] I try not to make it about right and wrong.
+A: {hmm} [1.4] I try not to make it about right and wrong.
 If a customer misread a price, for example, I show them where the real price is and ask how I can help from there.
-{I mean} nobody <likes being told> they made a mistake. {uh} I give them a way to save face, and usually the call goes fine.
+-: {I mean} nobody <likes being told> they made a mistake. A: {uh} I give them a way to save face, and usually the call goes fine.
 """),
     Script("teamwork_short", "Do you prefer working alone or in a team?", """
 -: {um} A bit of both. [1.3] On calls I work alone, but I lean on my team for the hard cases.
@@ -335,10 +335,10 @@ A: I did not have the authority to accept it, {uh} so I called my store manager 
 R: The manager approved it, and the customer left with a refund and a lot of relief.
 """),
     Script("cancel_subscription", "How would you handle a customer who wants to cancel?", """
--: {uh} I would ask why, once, and really listen to the answer.
+A: {uh} I would ask why, once, and really listen to the answer.
 If it is something I can fix, {like} a billing problem, I offer the fix. [1.4]
 If they just do not need the service anymore, I cancel it without a fight. {um} <If they were okay> with it, I might mention they can come back any time.
-Making someone argue to leave is the fastest way to lose them for good.
+-: Making someone argue to leave is the fastest way to lose them for good.
 """),
     Script("first_job", "What did you learn in your first job?", """
 S: {um} My first job was at a cinema ticket counter when I was seventeen.
@@ -354,12 +354,12 @@ Then I reported it to our security team <right away>, as the process required.
 R: Security confirmed the data was removed, and she thanked us for being careful.
 """),
     Script("long_onboarding", "Walk me through how you would handle your first month here.", """
--: {um} In the first week I would mostly listen. I would shadow experienced agents, take notes, and learn the systems.
+A: {um} In the first week I would mostly listen. I would shadow experienced agents, take notes, and learn the systems.
 [1.4] {uh} I would ask <a kind of silly question> every hour, probably, and I would rather do that than guess on a live call.
 In the second week I would start taking simple calls with someone beside me, <so that> mistakes get caught early.
 {you know}, I would also read the most common tickets from the last few months. [1.7]
-By the third week I would want to handle a normal queue on my own, and by the end of the month I would ask my lead for a call review.
-{er} <I mean to be honest> about what I still find hard. {hmm} [1.2] And I would try to learn the names of people in other teams, <like billing and shipping>, because those are the people who actually fix things for customers.
+T: By the third week I would want to handle a normal queue on my own, and by the end of the month I would ask my lead for a call review.
+A: {er} <I mean to be honest> about what I still find hard. {hmm} [1.2] And I would try to learn the names of people in other teams, <like billing and shipping>, because those are the people who actually fix things for customers.
 """),
     Script("hard_day_story", "Tell me about a day when everything went wrong.", """
 S: {uh} It was a Friday in December, and our phone system dropped calls every twenty minutes.
