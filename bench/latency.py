@@ -304,15 +304,17 @@ TURN_CAPTURE = CaptureSettings(max_answer_s=3600.0, no_answer_s=60.0)
 """The session's capture rules (end of turn on, --end-silence 6 s)."""
 
 
-def turn_answer(i: int):
-    """(samples, last word s, voice, rate) of story i with thinking pauses; cached as WAV."""
+def turn_answer(i: int, stories: str = "bench"):
+    """(samples, last word s, voice, rate) of story i with thinking pauses; cached as WAV.
+    `stories`: "bench" (turn_stories.STORIES) or "heldout" (turn_stories.HELD_OUT, other voices)."""
     import soundfile as sf
 
-    from bench.turn_stories import STORIES
+    from bench.turn_stories import HELD_OUT, STORIES
 
-    sentences, before = STORIES[i % len(STORIES)]
-    voice, rate = VOICES[i % len(VOICES)], RATES[(i * 3) % len(RATES)]
-    wav = OUT / "latency" / f"turn_{i}.wav"
+    held = stories == "heldout"
+    sentences, before = (HELD_OUT if held else STORIES)[i % len(STORIES)]
+    voice, rate = VOICES[(i + 3 * held) % len(VOICES)], RATES[(i * 3 + held) % len(RATES)]
+    wav = OUT / "latency" / f"turn_{'h' if held else ''}{i}.wav"
     meta = wav.with_suffix(".json")
     if not (wav.is_file() and meta.is_file()):
         from voice_coach.testing.synth import build_answer, write_wav
@@ -361,8 +363,9 @@ class PacedReplay:
         self._closed = True
 
 
-def turn_run(transcriber, i: int, tail_s: float | None) -> dict:
-    samples, last, voice, rate, pauses = turn_answer(i)
+def turn_run(transcriber, i: int, tail_s: float | None, stories: str = "bench") -> dict:
+    samples, last, voice, rate, pauses = turn_answer(i, stories)
+    transcriber.reset()
     live = LiveAnalyzer(transcriber, AnalysisSettings(expect_star=True), background=True, model_name=transcriber.name)
     fast_until = 0 if tail_s is None else max(0, int((last - tail_s) * SAMPLE_RATE)) // BLOCK * BLOCK
     replay = PacedReplay(samples, fast_until, live.drain)
@@ -393,7 +396,11 @@ def turn_run(transcriber, i: int, tail_s: float | None) -> dict:
             "after_s": ready - cap.ended_at, "finish_s": finished - cap.ended_at,
             "last_to_feedback_s": cap.duration_s - last + ready - cap.ended_at, "lags": lags,
             "pause_s": [round(b - a, 1) for a, b in pauses], "load_1min": os.getloadavg()[0],
-            "transcript": data.get("transcript", "")}
+            "transcript": data.get("transcript", ""),
+            "work": {"whisper_s": round(transcriber.busy_s, 2), "probes": transcriber.probes,
+                     "probe_s": round(transcriber.probe_s, 2), "early": live.early_runs, "early_kept": live.early_kept,
+                     "merged": live.merged, "probes_skipped": live.probes_skipped, "most_queued": live.most_queued,
+                     "answer_s": round(last, 1)}}
 
 
 def turn_table(runs: list[dict], label: str) -> list[str]:
@@ -422,20 +429,23 @@ def turns_main(args) -> int:
     print(machine_line())
     n = args.reps
     for i in range(n):
-        turn_answer(i)
+        turn_answer(i, args.stories)
     transcriber = TimedTranscriber(load_transcriber(args.model))
-    transcriber.transcribe(turn_answer(0)[0][: 5 * SAMPLE_RATE])
+    transcriber.transcribe(turn_answer(0, args.stories)[0][: 5 * SAMPLE_RATE])
     synthesize("Thank you for your answer.", None, FEEDBACK_RATE_WPM)  # the speech engine is warm by then
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
     runs = []
     try:
         for i in range(n):
-            r = turn_run(transcriber, i, args.turn_tail)
+            r = turn_run(transcriber, i, args.turn_tail, args.stories)
             runs.append(r)
+            w = r["work"]
             print(f"  story {i} {r['voice']} {r['rate']}: {r['reason']} at +{r['judged_s']:.1f} s"
                   f"{' CUT-OFF' if r['cut'] else ''}, last word -> feedback {r['last_to_feedback_s']:.2f} s, "
                   f"over -> feedback {r['after_s']:.2f} s, lag p95 {pct(r['lags'], 95):.2f} s, pauses {r['pause_s']}, "
-                  f"load {r['load_1min']:.1f}", flush=True)
+                  f"load {r['load_1min']:.1f}; Whisper {w['whisper_s']:.1f} s for {w['answer_s']:.0f} s of answer "
+                  f"(probes {w['probes']} = {w['probe_s']:.1f} s, early {w['early']} kept {w['early_kept']}, "
+                  f"merged {w['merged']}, probes skipped {w['probes_skipped']}, queue max {w['most_queued']})", flush=True)
     finally:
         if busy is not None:
             busy.kill()
@@ -443,8 +453,8 @@ def turns_main(args) -> int:
     log = OUT / "latency" / "turns.jsonl"
     with log.open("a") as fh:
         for r in runs:
-            fh.write(json.dumps({**r, "busy": bool(args.busy), "tail": args.turn_tail}) + "\n")
-    label = ("one core busy" if args.busy else "no extra load") + (
+            fh.write(json.dumps({**r, "busy": bool(args.busy), "tail": args.turn_tail, "stories": args.stories}) + "\n")
+    label = ("one core busy" if args.busy else "no extra load") + (", held-out stories" if args.stories == "heldout" else "") + (
         "" if args.turn_tail is None else f", last {args.turn_tail:g} s real time")
     print(f"\nmodel {transcriber.name}; {load_average()}\n")
     print("\n".join(TURN_HEADER + turn_table(runs, label)))
@@ -463,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop")
     ap.add_argument("--turns", action="store_true", help="end-of-turn benchmark (stories with thinking pauses)")
     ap.add_argument("--busy", action="store_true", help="--turns: keep one core busy with another process")
+    ap.add_argument("--stories", choices=("bench", "heldout"), default="bench",
+                    help="--turns: bench/turn_stories.STORIES or the held-out HELD_OUT")
     ap.add_argument("--turn-tail", type=float, default=None, metavar="S",
                     help="--turns: feed all but the last S s fast (worker drained), the rest in real time")
     args = ap.parse_args(argv)

@@ -28,22 +28,17 @@ from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.timed import SAMPLE_RATE, Span, Word
 from voice_coach.live.probe_memo import ProbeMemo
 from voice_coach.live.recording import Recording
-from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
+from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_ON, SileroVad, SpeechTracker
+from voice_coach.live.stretches import FILE_STRETCH_S, MAX_STRETCH_S, StretchRule, cut_point, stretch_start
 
-CUT_SILENCE_S = 0.5
-"""A silence this long closes a stretch (if enough speech is waiting)."""
-MIN_STRETCH_S = 10.0
-"""Live: shorter stretches wait for more speech unless the silence is long, so Whisper keeps context
-(4 s cost tiny.en 1-3 WER points against the whole answer; the early text keeps the end of the answer
-as quick with long stretches as with short ones)."""
-LONG_SILENCE_S = 1.5
-"""A silence this long closes a stretch however short: a short reply ("could you repeat that?") is read at once."""
-MAX_STRETCH_S = 20.0
-"""Live: continuous talk is cut at its deepest gap by this length, to keep the last stretch short."""
-FILE_STRETCH_S = (15.0, 28.0, 3.75)
-"""A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
-LEAD_PAD_S = 0.25
+__all__ = ["EarlyText", "FILE_STRETCH_S", "LiveAnalyzer", "LiveStats", "MAX_STRETCH_S", "Recording"]
+
 PROMPT_WORDS = 40
+MERGE_GAP_S = 1.0
+"""Behind, queued stretches this close together are transcribed in one call (more silence between
+them would give Whisper room to invent words)."""
+MERGE_MAX_S = 28.0
+"""...as long as they fit one 30 s window."""
 EARLY_SILENCE_S = 0.45
 """Live: voice activity off this long (a gap between phrases or sentences) lets an idle worker transcribe
 the open stretch early, in case the answer ends here. At 0.1 s (and still at 0.25 s) gaps between
@@ -98,11 +93,10 @@ class LiveAnalyzer:
         vad: SileroVad | None = None,
         background: bool = True,
         model_name: str = "",
-        stretch_s: tuple[float, float, float] = (MIN_STRETCH_S, MAX_STRETCH_S, LONG_SILENCE_S),
+        stretch_s: tuple[float, float, float] | None = None,
     ) -> None:
         self.settings = settings
-        self._min_stretch_s, self._max_stretch_s, self._long_silence_s = stretch_s
-        """(shortest, longest, silence that closes any stretch) in seconds."""
+        self._rule = StretchRule(*stretch_s) if stretch_s is not None else StretchRule()
         self.recording = Recording()
         self._tracker = SpeechTracker(vad or SileroVad())
         self._transcriber = transcriber
@@ -120,6 +114,12 @@ class LiveAnalyzer:
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
+        self.merged = 0
+        """Stretches transcribed together with the one before them (the worker was behind)."""
+        self.probes_skipped = 0
+        """Stretches whose hesitation probes were skipped (the worker was behind)."""
+        self.most_queued = 0
+        """The longest the job queue grew."""
         self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
         self._calls = 0
         self._busy_since: float | None = None
@@ -162,45 +162,10 @@ class LiveAnalyzer:
         self._queue.put(("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE))))
 
     def _cut_point(self) -> int | None:
-        t = self._tracker
-        if t.last_speech_frame is None:
-            return None
-        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
-        if speech_end <= self._next:
-            return None
-        waiting = (speech_end - self._stretch_start()) / SAMPLE_RATE
-        silence = t.silence_s()
-        if not t.speaking and (
-            (silence >= CUT_SILENCE_S and waiting >= self._min_stretch_s) or silence >= self._long_silence_s
-        ):
-            return speech_end + int(min(silence / 2, 0.3) * SAMPLE_RATE)
-        if waiting >= self._max_stretch_s:
-            return self._deepest_gap()
-        return None
+        return cut_point(self._tracker, self._next, self._rule)
 
     def _stretch_start(self) -> int:
-        """Where the waiting stretch begins: just before its first speech, skipping the silence before it."""
-        frame0 = self._next // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0:]) >= SPEECH_ON)
-        first = frame0 + int(above[0]) if len(above) else frame0
-        return max(self._next, first * FRAME_SAMPLES - int(LEAD_PAD_S * SAMPLE_RATE))
-
-    def _deepest_gap(self) -> int:
-        """The middle of the longest low-probability run in the second half of the waiting stretch."""
-        probs = np.asarray(self._tracker.probs)
-        lo = (self._stretch_start() // FRAME_SAMPLES) + len(probs[self._stretch_start() // FRAME_SAMPLES :]) // 2
-        quiet = probs[lo:] < SPEECH_OFF
-        best, best_len, run_start = len(probs) - 1, 0, None
-        for i, q in enumerate(np.append(quiet, False)):
-            if q and run_start is None:
-                run_start = i
-            elif not q and run_start is not None:
-                if i - run_start > best_len:
-                    best, best_len = lo + (run_start + i) // 2, i - run_start
-                run_start = None
-        if best_len == 0:
-            best = lo + int(np.argmin(probs[lo:]))
-        return (best + 1) * FRAME_SAMPLES
+        return stretch_start(self._tracker, self._next)
 
     def _dispatch(self, end: int, final: bool = False) -> None:
         start = self._stretch_start()
@@ -208,6 +173,7 @@ class LiveAnalyzer:
         self._next = end
         if self._queue is not None:
             self._queue.put(("final" if final else "stretch", start, end))
+            self.most_queued = max(self.most_queued, self._queue.qsize())
         else:
             self._transcribe(start, end, final)
 
@@ -219,15 +185,35 @@ class LiveAnalyzer:
                 self._queue.task_done()
                 return
             kind, start, end = job
+            taken = 1
             try:
                 if kind == "early":
                     self._transcribe_early(start, end)
                 else:
-                    self._transcribe(start, end, final=kind == "final")
+                    kind, end, taken = self._merge_queued(kind, start, end)
+                    self._transcribe(start, end, final=kind == "final", behind=self._queue.qsize() > 0)
             except BaseException as exc:  # noqa: BLE001 - surfaced by finish()
                 self._error = exc
             finally:
-                self._queue.task_done()
+                for _ in range(taken):
+                    self._queue.task_done()
+
+    def _merge_queued(self, kind: str, start: int, end: int) -> tuple[str, int, int]:
+        """Behind (stretches queued after this one): take the next ones into the same Whisper call
+        while they follow on closely and fit one window, one encoder pass instead of several.
+        Returns (kind, end, jobs taken)."""
+        assert self._queue is not None
+        taken = 1
+        with self._queue.mutex:
+            waiting = self._queue.queue
+            while waiting and waiting[0] is not None and waiting[0][0] != "early":
+                nkind, nstart, nend = waiting[0]
+                if nstart - end > MERGE_GAP_S * SAMPLE_RATE or (nend - start) > MERGE_MAX_S * SAMPLE_RATE:
+                    break
+                waiting.popleft()
+                kind, end, taken = nkind, nend, taken + 1
+        self.merged += taken - 1
+        return kind, end, taken
 
     def _prompt(self) -> str | None:
         with self._lock:
@@ -265,7 +251,7 @@ class LiveAnalyzer:
         # for each one; the stretch's own pass asks them once it closes.
         release_free_memory()
 
-    def _transcribe(self, start: int, end: int, final: bool = False) -> None:
+    def _transcribe(self, start: int, end: int, final: bool = False, behind: bool = False) -> None:
         """One closed stretch. Early text of it is reused when nothing was said after it; otherwise the
         whole stretch is transcribed, at the end of the answer too (Enter), so an answer ended by
         Enter reads as the same answer ended by silence."""
@@ -284,7 +270,7 @@ class LiveAnalyzer:
             # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
-            found = self._count_hesitations(start, end, words)
+            found = self._count_hesitations(start, end, words, probe=not behind)
             release_free_memory()  # not at the end: somebody is waiting then, and the next answer trims
         else:
             found = 0  # the final analysis finds them; no probe while the candidate waits
@@ -293,16 +279,19 @@ class LiveAnalyzer:
             self._hesitations += found
             self._done_end = end
 
-    def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
-        """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
+    def _count_hesitations(self, start: int, end: int, words: list[Word], probe: bool = True) -> int:
+        """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole).
+        `probe=False` (the worker is behind): islands keep their acoustic verdict, no Whisper pass each."""
         pad = start % FRAME_SAMPLES
         probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
         chunk = self.recording.float32(start - pad, end)
         islands = speech_spans(chunk, probs) if probs else []
         shift = (start - pad) / SAMPLE_RATE
         local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
-        probe = self._probe
-        local_probe = (lambda sp: probe(Span(sp.start + shift, sp.end + shift))) if probe else None
+        memo = self._probe if probe else None
+        if self._probe is not None and not probe:
+            self.probes_skipped += 1
+        local_probe = (lambda sp: memo(Span(sp.start + shift, sp.end + shift))) if memo else None
         found, _ = find_hesitations(local, split_islands(chunk, islands), chunk, local_probe)
         return len(found)
 
