@@ -367,6 +367,7 @@ def turn_run(transcriber, i: int, tail_s: float | None, stories: str = "bench") 
     samples, last, voice, rate, pauses = turn_answer(i, stories)
     transcriber.reset()
     live = LiveAnalyzer(transcriber, AnalysisSettings(expect_star=True), background=True, model_name=transcriber.name)
+    live.trace = []
     fast_until = 0 if tail_s is None else max(0, int((last - tail_s) * SAMPLE_RATE)) // BLOCK * BLOCK
     replay = PacedReplay(samples, fast_until, live.drain)
     seen: dict[tuple[str, float], float] = {}
@@ -400,7 +401,9 @@ def turn_run(transcriber, i: int, tail_s: float | None, stories: str = "bench") 
             "work": {"whisper_s": round(transcriber.busy_s, 2), "probes": transcriber.probes,
                      "probe_s": round(transcriber.probe_s, 2), "early": live.early_runs, "early_kept": live.early_kept,
                      "merged": live.merged, "probes_skipped": live.probes_skipped, "most_queued": live.most_queued,
-                     "answer_s": round(last, 1)}}
+                     "answer_s": round(last, 1), "glances": live.glances},
+            "jobs_at_end": [(k, round(a, 1), round(b, 1), round(t - replay.t0 + start_s - last, 2), round(d, 2))
+                            for k, a, b, t, d in live.trace if t - replay.t0 + start_s > last - 8.0]}
 
 
 def turn_table(runs: list[dict], label: str) -> list[str]:
@@ -445,7 +448,11 @@ def turns_main(args) -> int:
                   f"over -> feedback {r['after_s']:.2f} s, lag p95 {pct(r['lags'], 95):.2f} s, pauses {r['pause_s']}, "
                   f"load {r['load_1min']:.1f}; Whisper {w['whisper_s']:.1f} s for {w['answer_s']:.0f} s of answer "
                   f"(probes {w['probes']} = {w['probe_s']:.1f} s, early {w['early']} kept {w['early_kept']}, "
-                  f"merged {w['merged']}, probes skipped {w['probes_skipped']}, queue max {w['most_queued']})", flush=True)
+                  f"merged {w['merged']}, probes skipped {w['probes_skipped']}, queue max {w['most_queued']}, glances {w['glances']})",
+                  flush=True)
+            if args.trace:
+                print("    jobs near the end (kind, clip s, started s after the last word, wall s):",
+                      "; ".join(f"{k} {a}-{b} @{t:+.2f} {d:.2f}" for k, a, b, t, d in r["jobs_at_end"]))
     finally:
         if busy is not None:
             busy.kill()
@@ -475,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--busy", action="store_true", help="--turns: keep one core busy with another process")
     ap.add_argument("--stories", choices=("bench", "heldout"), default="bench",
                     help="--turns: bench/turn_stories.STORIES or the held-out HELD_OUT")
+    ap.add_argument("--trace", action="store_true", help="--turns: print the worker's jobs of the last 8 s of each answer")
     ap.add_argument("--turn-tail", type=float, default=None, metavar="S",
                     help="--turns: feed all but the last S s fast (worker drained), the rest in real time")
     args = ap.parse_args(argv)

@@ -11,7 +11,6 @@ live/background.py.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from voice_coach.core.heap import release_free_memory
 from voice_coach.core.interfaces import Transcriber
 from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.timed import SAMPLE_RATE, Span, Word
+from voice_coach.live.jobs import JobQueue
 from voice_coach.live.probe_memo import ProbeMemo
 from voice_coach.live.recording import Recording
 from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_ON, SileroVad, SpeechTracker
@@ -34,17 +34,25 @@ from voice_coach.live.stretches import FILE_STRETCH_S, MAX_STRETCH_S, StretchRul
 __all__ = ["EarlyText", "FILE_STRETCH_S", "LiveAnalyzer", "LiveStats", "MAX_STRETCH_S", "Recording"]
 
 PROMPT_WORDS = 40
-MERGE_GAP_S = 1.0
-"""Behind, queued stretches this close together are transcribed in one call (more silence between
-them would give Whisper room to invent words)."""
-MERGE_MAX_S = 28.0
-"""...as long as they fit one 30 s window."""
 EARLY_SILENCE_S = 0.45
 """Live: voice activity off this long (a gap between phrases or sentences) lets an idle worker transcribe
 the open stretch early, in case the answer ends here. At 0.1 s (and still at 0.25 s) gaps between
 words started jobs (each one a full 30 s encoder pass), so when the answer really ended the worker
 was still busy with a mid-sentence one, and the end-of-turn rule read the last sentence 2-5 s late
 at load 5 (bench/latency.py --turns)."""
+COMMIT_MIN_S = 2.5
+"""Early text at least this long is kept as a stretch of its own once speech resumes."""
+GLANCE_MAX_S = 0.8
+"""A glance is asked only while glances take less than this: a slower one would hold up the early
+text at the next pause, which the end of turn waits for (at load 7 on 2 cores a glance of 2-3 s
+took 2-3.3 s, and the early text never ran)."""
+PROBE_SLOW_S = 1.2
+"""Live hesitation probes are skipped while a stretch's Whisper call takes longer than this (a busy
+machine): each probe is one more encoder pass (2 s each at load 7); the island keeps its acoustic
+verdict."""
+GLANCE_EVERY_S = 1.5
+"""Live: this much speech not yet on screen, the worker idle and no pause in sight, makes a glance:
+the speech since the last full transcription, decoded greedily, for the live view only."""
 EARLY_MIN_S = 1.0
 """Live: the open stretch holds at least this much audio before it is transcribed early."""
 
@@ -66,6 +74,8 @@ class EarlyText:
     """First sample after it: in the silence that followed the speech it holds."""
     prompt: str | None
     words: tuple[Word, ...]
+    sure: bool = True
+    """False: Whisper's one decode would have gone to the fallback temperatures; read, not kept."""
 
 
 @dataclass(frozen=True)
@@ -114,20 +124,23 @@ class LiveAnalyzer:
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
-        self.merged = 0
-        """Stretches transcribed together with the one before them (the worker was behind)."""
+        self._glance: EarlyText | None = None
+        """Display only: greedy text of the speech after the last full transcription (`glance`)."""
+        self.glances = 0
+        self._glance_s = 0.0  # running mean of a glance's wall time
+        self._sure = True  # whether the last `once` call passed Whisper's checks
+        self.trace: list[tuple[str, float, float, float, float]] | None = None
+        """Set to a list to note each job: (kind, start s, end s, monotonic start, wall s); benchmarks read it."""
         self.probes_skipped = 0
         """Stretches whose hesitation probes were skipped (the worker was behind)."""
-        self.most_queued = 0
-        """The longest the job queue grew."""
         self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
         self._calls = 0
         self._busy_since: float | None = None
         self._error: BaseException | None = None
-        self._queue: queue.Queue[tuple[str, int, int] | None] | None = None
+        self._queue: JobQueue | None = None
         self._worker: threading.Thread | None = None
         if background:
-            self._queue = queue.Queue()
+            self._queue = JobQueue()
             self._worker = threading.Thread(target=self._work, name="transcriber", daemon=True)
             self._worker.start()
 
@@ -136,10 +149,49 @@ class LiveAnalyzer:
         self.recording.append(block)
         self._tracker.insert(block)
         cut = self._cut_point()
+        if cut is None and self._queue is not None:
+            cut = self._early_cut()
         if cut is not None:
             self._dispatch(cut)
         elif self._queue is not None:
             self._maybe_early()
+            self._maybe_glance()
+
+    def _early_cut(self) -> int | None:
+        """Speech has resumed after early text of the open stretch: close the stretch where that text
+        ends (a pause of EARLY_SILENCE_S or more), so its words are kept as they are and the next
+        early text covers only what follows. Without this, each pause transcribed the whole open
+        stretch again (1, 1-2, 1-3 sentences ...), and the last one, which the end of turn waits for,
+        was the longest: 2.5-2.8 s for 10 s of speech at load 7, 1.3-1.6 s for one 4 s sentence."""
+        early = self._early
+        t = self._tracker
+        if early is None or not t.speaking or early.start != self._stretch_start():
+            return None
+        if (early.end - early.start) / SAMPLE_RATE < COMMIT_MIN_S or not self._speech_after(early.end, self.recording.length):
+            return None
+        return early.end
+
+    def _full_end(self) -> int:
+        """The first sample after the text transcribed in full (committed stretches, or early text)."""
+        early = self._early
+        with self._lock:
+            done_end = self._done_end
+        return early.end if early is not None and early.start >= done_end else done_end
+
+    def _maybe_glance(self) -> None:
+        """Mid-speech, with the worker idle: the words since the last full text, decoded greedily for
+        the live view (a glance). Pauses still get the full early text, which the end of turn reads."""
+        t = self._tracker
+        assert self._queue is not None
+        if t.last_speech_frame is None or self._queue.unfinished_tasks or t.silence_s() >= EARLY_SILENCE_S:
+            return
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        glance = self._glance
+        start = max(self._full_end(), self._stretch_start())
+        shown = glance.end if glance is not None and glance.start == start else start
+        if (speech_end - shown) / SAMPLE_RATE < GLANCE_EVERY_S or self._glance_s > GLANCE_MAX_S:
+            return
+        self._queue.put_job("glance", start, self.recording.length)
 
     def _maybe_early(self) -> None:
         """At a short silence, with the worker idle, transcribe the open stretch now.
@@ -159,7 +211,7 @@ class LiveAnalyzer:
         if (speech_end - start) / SAMPLE_RATE < EARLY_MIN_S:
             return
         self._early_speech_end = speech_end
-        self._queue.put(("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE))))
+        self._queue.put_job("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE)))
 
     def _cut_point(self) -> int | None:
         return cut_point(self._tracker, self._next, self._rule)
@@ -172,8 +224,7 @@ class LiveAnalyzer:
         self._last_stretch_start = start
         self._next = end
         if self._queue is not None:
-            self._queue.put(("final" if final else "stretch", start, end))
-            self.most_queued = max(self.most_queued, self._queue.qsize())
+            self._queue.put_job("final" if final else "stretch", start, end)
         else:
             self._transcribe(start, end, final)
 
@@ -186,46 +237,42 @@ class LiveAnalyzer:
                 return
             kind, start, end = job
             taken = 1
+            began = time.monotonic()
             try:
                 if kind == "early":
                     self._transcribe_early(start, end)
+                elif kind == "glance":
+                    self._transcribe_glance(start, end)
                 else:
-                    kind, end, taken = self._merge_queued(kind, start, end)
+                    (kind, start, end), taken = self._queue.take_following(job)
                     self._transcribe(start, end, final=kind == "final", behind=self._queue.qsize() > 0)
             except BaseException as exc:  # noqa: BLE001 - surfaced by finish()
                 self._error = exc
             finally:
+                if self.trace is not None:
+                    self.trace.append((kind, start / SAMPLE_RATE, end / SAMPLE_RATE, began, time.monotonic() - began))
                 for _ in range(taken):
                     self._queue.task_done()
-
-    def _merge_queued(self, kind: str, start: int, end: int) -> tuple[str, int, int]:
-        """Behind (stretches queued after this one): take the next ones into the same Whisper call
-        while they follow on closely and fit one window, one encoder pass instead of several.
-        Returns (kind, end, jobs taken)."""
-        assert self._queue is not None
-        taken = 1
-        with self._queue.mutex:
-            waiting = self._queue.queue
-            while waiting and waiting[0] is not None and waiting[0][0] != "early":
-                nkind, nstart, nend = waiting[0]
-                if nstart - end > MERGE_GAP_S * SAMPLE_RATE or (nend - start) > MERGE_MAX_S * SAMPLE_RATE:
-                    break
-                waiting.popleft()
-                kind, end, taken = nkind, nend, taken + 1
-        self.merged += taken - 1
-        return kind, end, taken
 
     def _prompt(self) -> str | None:
         with self._lock:
             return " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
 
-    def _whisper(self, start: int, end: int, prompt: str | None) -> list[Word]:
-        """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
+    def _whisper(self, start: int, end: int, prompt: str | None, once: bool = False) -> list[Word]:
+        """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke.
+        `once`: one decode, no fallback temperatures (the transcriber's `once`, if it has one);
+        whether it was sure is left in self._sure."""
         began = time.monotonic()
         self._busy_since = began
+        self._sure = True
+        samples = self.recording.float32(start, end)
         try:
-            words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
-                                                      prompt=prompt))
+            single = getattr(self._transcriber, "once", None) if once else None
+            if single is not None:
+                found, self._sure = single(samples, offset_s=start / SAMPLE_RATE, prompt=prompt)
+                words = list(found)
+            else:
+                words = list(self._transcriber.transcribe(samples, offset_s=start / SAMPLE_RATE, prompt=prompt))
         finally:
             self._busy_since = None
             spent = time.monotonic() - began
@@ -244,12 +291,23 @@ class LiveAnalyzer:
         if start < self._next_committed:
             return  # the stretch was closed meanwhile and is queued for good
         prompt = self._prompt()
-        words = self._whisper(start, end, prompt)
-        self._early = EarlyText(start, end, prompt, tuple(words))
+        words = self._whisper(start, end, prompt, once=True)
+        self._early = EarlyText(start, end, prompt, tuple(words), self._sure)
         self.early_runs += 1
         # No hesitation probes here: the answer may end during this job, and then the candidate waits
         # for each one; the stretch's own pass asks them once it closes.
         release_free_memory()
+
+    def _transcribe_glance(self, start: int, end: int) -> None:
+        if start < self._full_end() or start < self._next_committed:
+            return  # full text has come meanwhile
+        glance = getattr(self._transcriber, "glance", self._transcriber.transcribe)
+        began = time.monotonic()
+        words = glance(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE, prompt=self._prompt())
+        spent = time.monotonic() - began
+        self._glance = EarlyText(start, end, None, tuple(words))
+        self.glances += 1
+        self._glance_s = spent if self.glances == 1 else 0.5 * (self._glance_s + spent)
 
     def _transcribe(self, start: int, end: int, final: bool = False, behind: bool = False) -> None:
         """One closed stretch. Early text of it is reused when nothing was said after it; otherwise the
@@ -260,7 +318,7 @@ class LiveAnalyzer:
         early, self._early = self._early, None
         if early is not None and (early.start != start or early.prompt != prompt or early.end > end):
             early = None
-        if early is not None and not self._speech_after(early.end, end):
+        if early is not None and early.sure and not self._speech_after(early.end, end):
             words = list(early.words)
             self.early_kept += 1
         else:
@@ -270,7 +328,7 @@ class LiveAnalyzer:
             # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
-            found = self._count_hesitations(start, end, words, probe=not behind)
+            found = self._count_hesitations(start, end, words, probe=not behind and self._call_s <= PROBE_SLOW_S)
             release_free_memory()  # not at the end: somebody is waiting then, and the next answer trims
         else:
             found = 0  # the final analysis finds them; no probe while the candidate waits
@@ -317,28 +375,32 @@ class LiveAnalyzer:
         with self._lock:
             return tuple(self._words)
 
-    def heard_words(self) -> tuple[tuple[Word, ...], bool]:
+    def heard_words(self, glance: bool = False) -> tuple[tuple[Word, ...], bool]:
         """The words so far with the early text of the open stretch, and whether they reach the
-        last speech heard (False while speech is waiting to be transcribed): what the live view
-        shows and what the end-of-turn rule reads."""
+        last speech heard (False while speech is waiting to be transcribed): what the end-of-turn
+        rule reads. `glance=True` adds the greedy text after them: what the live view shows."""
         t = self._tracker
         with self._lock:
             words, done_end = tuple(self._words), self._done_end
         early = self._early
         if early is not None and early.start >= done_end:
             words, done_end = words + early.words, early.end
+        tail = self._glance
+        if glance and tail is not None and tail.start >= done_end:
+            words, done_end = words + tail.words, tail.end
         if t.last_speech_frame is None:
             return words, True
         return words, done_end >= (t.last_speech_frame + 1) * FRAME_SAMPLES
 
     def stats(self) -> LiveStats:
         t = self._tracker
-        words, _ = self.heard_words()
+        words, _ = self.heard_words(glance=True)
         with self._lock:
             hesitations = self._hesitations
-            done_end = self._done_end
-        early = self._early
-        shown_end = early.end if early is not None and early.start >= done_end else done_end
+        shown_end = self._full_end()
+        tail = self._glance
+        if tail is not None and tail.start >= shown_end:
+            shown_end = tail.end
         lexical = sum(1 for _ in lexical_filler_spans(words))
         spoken = [w for w in words if not is_non_lexical(w.text)]
         wpm = None
@@ -363,6 +425,16 @@ class LiveAnalyzer:
             return 0.0
         speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
         return max(0.0, (speech_end - shown_end) / SAMPLE_RATE)
+
+    @property
+    def merged(self) -> int:
+        """Stretches transcribed together with the one before them (the worker was behind)."""
+        return self._queue.merged if self._queue is not None else 0
+
+    @property
+    def most_queued(self) -> int:
+        """The longest the worker's job queue grew."""
+        return self._queue.most_queued if self._queue is not None else 0
 
     def backlog(self) -> tuple[float, float]:
         """(seconds of speech not yet transcribed for good, estimated seconds of work left): what the
