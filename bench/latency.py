@@ -400,7 +400,7 @@ def turn_run(transcriber, i: int, tail_s: float | None, stories: str = "bench") 
             "transcript": data.get("transcript", ""),
             "work": {"whisper_s": round(transcriber.busy_s, 2), "probes": transcriber.probes,
                      "probe_s": round(transcriber.probe_s, 2), "early": live.early_runs, "early_kept": live.early_kept,
-                     "merged": live.merged, "probes_skipped": live.probes_skipped, "most_queued": live.most_queued,
+                     "merged": live.jobs.merged, "probes_skipped": live.probes_skipped, "most_queued": live.jobs.most_queued,
                      "answer_s": round(last, 1), "glances": live.glances},
             "jobs_at_end": [(k, round(a, 1), round(b, 1), round(t - replay.t0 + start_s - last, 2), round(d, 2))
                             for k, a, b, t, d in live.trace if t - replay.t0 + start_s > last - 8.0]}

@@ -160,6 +160,9 @@ class WhisperTranscriber:
         )
         windows: dict[int, list[Word]] = {}  # by the 30 s window (its first frame) that wrote them
         for seg in segments:
+            if single and windows and int(seg.seek) not in windows:
+                sure = False  # one window only: each more is another encoder pass (3-4 s each at load 8)
+                break
             sure = sure and passes(seg, self.bounds)
             seg_words = list(seg.words or ())
             if seg_words and np.median([w.end - w.start for w in seg_words]) < 0.02:

@@ -17,65 +17,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer, speech_spans
-from voice_coach.analysis.hesitations import find_hesitations
-from voice_coach.analysis.speech_spans import split_islands
+from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer
 from voice_coach.analysis.lexical_fillers import is_non_lexical, lexical_filler_spans
 from voice_coach.core.heap import release_free_memory
 from voice_coach.core.interfaces import Transcriber
 from voice_coach.core.settings import AnalysisSettings
-from voice_coach.core.timed import SAMPLE_RATE, Span, Word
-from voice_coach.live.jobs import JobQueue
+from voice_coach.core.timed import SAMPLE_RATE, Word
+from voice_coach.live.jobs import (COMMIT_MIN_S, EARLY_MIN_S, EARLY_SILENCE_S, GLANCE_EVERY_S, GLANCE_MAX_S,
+                                   PROBE_SLOW_S, UNSURE_REACH_S, EarlyText, JobQueue)
 from voice_coach.live.probe_memo import ProbeMemo
 from voice_coach.live.recording import Recording
 from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_ON, SileroVad, SpeechTracker
-from voice_coach.live.stretches import FILE_STRETCH_S, MAX_STRETCH_S, StretchRule, cut_point, stretch_start
+from voice_coach.live.stretches import (FILE_STRETCH_S, MAX_STRETCH_S, StretchRule, cut_point, heard_only,
+                                        stretch_hesitations, stretch_start)
 
 __all__ = ["EarlyText", "FILE_STRETCH_S", "LiveAnalyzer", "LiveStats", "MAX_STRETCH_S", "Recording"]
 
 PROMPT_WORDS = 40
-EARLY_SILENCE_S = 0.45
-"""Live: voice activity off this long (a gap between phrases or sentences) lets an idle worker transcribe
-the open stretch early, in case the answer ends here. At 0.1 s (and still at 0.25 s) gaps between
-words started jobs (each one a full 30 s encoder pass), so when the answer really ended the worker
-was still busy with a mid-sentence one, and the end-of-turn rule read the last sentence 2-5 s late
-at load 5 (bench/latency.py --turns)."""
-COMMIT_MIN_S = 2.5
-"""Early text at least this long is kept as a stretch of its own once speech resumes."""
-GLANCE_MAX_S = 0.8
-"""A glance is asked only while glances take less than this: a slower one would hold up the early
-text at the next pause, which the end of turn waits for (at load 7 on 2 cores a glance of 2-3 s
-took 2-3.3 s, and the early text never ran)."""
-PROBE_SLOW_S = 1.2
-"""Live hesitation probes are skipped while a stretch's Whisper call takes longer than this (a busy
-machine): each probe is one more encoder pass (2 s each at load 7); the island keeps its acoustic
-verdict."""
-GLANCE_EVERY_S = 1.5
-"""Live: this much speech not yet on screen, the worker idle and no pause in sight, makes a glance:
-the speech since the last full transcription, decoded greedily, for the live view only."""
-EARLY_MIN_S = 1.0
-"""Live: the open stretch holds at least this much audio before it is transcribed early."""
-
-
-def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bool:
-    """False for words Whisper wrote where nobody spoke: its hallucinations sit in silence, often with zero length."""
-    start, end = word.start - shift, word.end - shift
-    if islands and end - start < 0.005 and start > islands[-1].end:
-        return False
-    return any(start < isl.end + margin_s and end > isl.start - margin_s for isl in islands)
-
-
-@dataclass(frozen=True)
-class EarlyText:
-    """The open stretch transcribed before it closed: kept if no speech follows, or as the head of the last stretch."""
-
-    start: int
-    end: int
-    """First sample after it: in the silence that followed the speech it holds."""
-    prompt: str | None
-    words: tuple[Word, ...]
-    sure: bool = True
-    """False: Whisper's one decode would have gone to the fallback temperatures; read, not kept."""
 
 
 @dataclass(frozen=True)
@@ -124,23 +82,22 @@ class LiveAnalyzer:
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
-        self._glance: EarlyText | None = None
-        """Display only: greedy text of the speech after the last full transcription (`glance`)."""
+        self._glance: EarlyText | None = None  # display only: greedy text after the last full transcription
         self.glances = 0
         self._glance_s = 0.0  # running mean of a glance's wall time
         self._sure = True  # whether the last `once` call passed Whisper's checks
-        self.trace: list[tuple[str, float, float, float, float]] | None = None
-        """Set to a list to note each job: (kind, start s, end s, monotonic start, wall s); benchmarks read it."""
-        self.probes_skipped = 0
-        """Stretches whose hesitation probes were skipped (the worker was behind)."""
+        self.trace: list[tuple[str, float, float, float, float]] | None = None  # a list: each job (kind, start s, end s, began, wall s)
+        self.probes_skipped = 0  # stretches whose hesitation probes were skipped (the worker was behind or slow)
         self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
         self._calls = 0
         self._busy_since: float | None = None
         self._error: BaseException | None = None
         self._queue: JobQueue | None = None
         self._worker: threading.Thread | None = None
+        self.jobs = self._queue
+        """The worker's queue, None for a file (its counts: `merged`, `most_queued`)."""
         if background:
-            self._queue = JobQueue()
+            self.jobs = self._queue = JobQueue()
             self._worker = threading.Thread(target=self._work, name="transcriber", daemon=True)
             self._worker.start()
 
@@ -148,7 +105,7 @@ class LiveAnalyzer:
     def insert(self, block: np.ndarray) -> None:
         self.recording.append(block)
         self._tracker.insert(block)
-        cut = self._cut_point()
+        cut = cut_point(self._tracker, self._next, self._rule)
         if cut is None and self._queue is not None:
             cut = self._early_cut()
         if cut is not None:
@@ -213,9 +170,6 @@ class LiveAnalyzer:
         self._early_speech_end = speech_end
         self._queue.put_job("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE)))
 
-    def _cut_point(self) -> int | None:
-        return cut_point(self._tracker, self._next, self._rule)
-
     def _stretch_start(self) -> int:
         return stretch_start(self._tracker, self._next)
 
@@ -278,10 +232,7 @@ class LiveAnalyzer:
             spent = time.monotonic() - began
             self._calls += 1
             self._call_s += (spent - self._call_s) / min(self._calls, 5)
-        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
-        pad = start % FRAME_SAMPLES
-        islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
-        return [w for w in words if _heard(w, islands, (start - pad) / SAMPLE_RATE)]
+        return heard_only(words, self.recording, self._tracker.probs, start, end)
 
     def _speech_after(self, sample: int, end: int) -> bool:
         probs = self._tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
@@ -292,7 +243,10 @@ class LiveAnalyzer:
             return  # the stretch was closed meanwhile and is queued for good
         prompt = self._prompt()
         words = self._whisper(start, end, prompt, once=True)
-        self._early = EarlyText(start, end, prompt, tuple(words), self._sure)
+        covers = end
+        if not self._sure and (not words or words[-1].end * SAMPLE_RATE < end - UNSURE_REACH_S * SAMPLE_RATE):
+            covers = start  # stopped short: the last words are missing, the end of turn must wait for them
+        self._early = EarlyText(start, end, prompt, tuple(words), self._sure, covers)
         self.early_runs += 1
         # No hesitation probes here: the answer may end during this job, and then the candidate waits
         # for each one; the stretch's own pass asks them once it closes.
@@ -338,20 +292,10 @@ class LiveAnalyzer:
             self._done_end = end
 
     def _count_hesitations(self, start: int, end: int, words: list[Word], probe: bool = True) -> int:
-        """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole).
-        `probe=False` (the worker is behind): islands keep their acoustic verdict, no Whisper pass each."""
-        pad = start % FRAME_SAMPLES
-        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
-        chunk = self.recording.float32(start - pad, end)
-        islands = speech_spans(chunk, probs) if probs else []
-        shift = (start - pad) / SAMPLE_RATE
-        local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
-        memo = self._probe if probe else None
+        """`probe=False` (the worker is behind): islands keep their acoustic verdict, no Whisper pass each."""
         if self._probe is not None and not probe:
             self.probes_skipped += 1
-        local_probe = (lambda sp: memo(Span(sp.start + shift, sp.end + shift))) if memo else None
-        found, _ = find_hesitations(local, split_islands(chunk, islands), chunk, local_probe)
-        return len(found)
+        return stretch_hesitations(words, self.recording, self._tracker.probs, start, end, self._probe if probe else None)
 
     def drain(self) -> None:
         """Wait until the worker has done every job queued so far: a replay that stands for a worker
@@ -376,31 +320,31 @@ class LiveAnalyzer:
             return tuple(self._words)
 
     def heard_words(self, glance: bool = False) -> tuple[tuple[Word, ...], bool]:
-        """The words so far with the early text of the open stretch, and whether they reach the
-        last speech heard (False while speech is waiting to be transcribed): what the end-of-turn
-        rule reads. `glance=True` adds the greedy text after them: what the live view shows."""
-        t = self._tracker
+        """The words so far with the early text of the open stretch, and whether they reach the last
+        speech heard (False while speech waits for its words): what the end-of-turn rule reads.
+        `glance=True` adds the greedy text after them: what the live view shows."""
+        words, _, covered, _ = self._shown(glance)
+        return words, covered
+
+    def _shown(self, glance: bool) -> tuple[tuple[Word, ...], int, bool, int]:
+        """(words, sample their text reaches, whether that covers the last speech, last speech end)."""
         with self._lock:
-            words, done_end = tuple(self._words), self._done_end
-        early = self._early
-        if early is not None and early.start >= done_end:
-            words, done_end = words + early.words, early.end
-        tail = self._glance
-        if glance and tail is not None and tail.start >= done_end:
-            words, done_end = words + tail.words, tail.end
-        if t.last_speech_frame is None:
-            return words, True
-        return words, done_end >= (t.last_speech_frame + 1) * FRAME_SAMPLES
+            words, shown_end = tuple(self._words), self._done_end
+        complete_end = shown_end
+        early, tail = self._early, self._glance
+        if early is not None and early.start >= shown_end:
+            words, shown_end, complete_end = words + early.words, early.end, early.covered_to()
+        if glance and tail is not None and tail.start >= shown_end:
+            words, shown_end = words + tail.words, tail.end
+        last = self._tracker.last_speech_frame
+        speech_end = 0 if last is None else (last + 1) * FRAME_SAMPLES
+        return words, shown_end, complete_end >= speech_end, speech_end
 
     def stats(self) -> LiveStats:
         t = self._tracker
-        words, _ = self.heard_words(glance=True)
+        words, shown_end, _, speech_end = self._shown(glance=True)
         with self._lock:
             hesitations = self._hesitations
-        shown_end = self._full_end()
-        tail = self._glance
-        if tail is not None and tail.start >= shown_end:
-            shown_end = tail.end
         lexical = sum(1 for _ in lexical_filler_spans(words))
         spoken = [w for w in words if not is_non_lexical(w.text)]
         wpm = None
@@ -415,26 +359,8 @@ class LiveAnalyzer:
             words=words,
             wpm=wpm,
             filler_count=hesitations + lexical,
-            pending_s=self._pending_s(shown_end),
+            pending_s=max(0.0, (speech_end - shown_end) / SAMPLE_RATE),  # speech heard, its words not shown yet
         )
-
-    def _pending_s(self, shown_end: int) -> float:
-        """Speech heard but not yet in the words shown (0 when they reach the last speech)."""
-        t = self._tracker
-        if t.last_speech_frame is None:
-            return 0.0
-        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
-        return max(0.0, (speech_end - shown_end) / SAMPLE_RATE)
-
-    @property
-    def merged(self) -> int:
-        """Stretches transcribed together with the one before them (the worker was behind)."""
-        return self._queue.merged if self._queue is not None else 0
-
-    @property
-    def most_queued(self) -> int:
-        """The longest the worker's job queue grew."""
-        return self._queue.most_queued if self._queue is not None else 0
 
     def backlog(self) -> tuple[float, float]:
         """(seconds of speech not yet transcribed for good, estimated seconds of work left): what the

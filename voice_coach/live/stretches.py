@@ -1,4 +1,5 @@
-"""Where the live path cuts the answer into stretches for Whisper: pure reads of the voice activity so far.
+"""Where the live path cuts the answer into stretches for Whisper, and what one stretch's words and
+hesitations are: pure reads of the voice activity and the recording so far.
 
 A stretch closes in a silence once enough speech is waiting (Whisper keeps context on longer
 clips), at any long silence (a short reply is read at once), or at its deepest gap when talk runs
@@ -12,7 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voice_coach.core.timed import SAMPLE_RATE
+from voice_coach.analysis.answer import speech_spans
+from voice_coach.analysis.hesitations import Probe, find_hesitations
+from voice_coach.analysis.speech_spans import split_islands
+from voice_coach.core.timed import SAMPLE_RATE, Span, Word
 from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SpeechTracker
 
 CUT_SILENCE_S = 0.5
@@ -83,3 +87,32 @@ def deepest_gap(tracker: SpeechTracker, start: int) -> int:
     if best_len == 0:
         best = lo + int(np.argmin(probs[lo:]))
     return (best + 1) * FRAME_SAMPLES
+
+
+def heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bool:
+    """False for words Whisper wrote where nobody spoke: its hallucinations sit in silence, often with zero length."""
+    start, end = word.start - shift, word.end - shift
+    if islands and end - start < 0.005 and start > islands[-1].end:
+        return False
+    return any(start < isl.end + margin_s and end > isl.start - margin_s for isl in islands)
+
+
+def heard_only(words: list[Word], recording, probs, start: int, end: int) -> list[Word]:
+    """Whisper's words for [start, end) without those heard where nobody spoke."""
+    pad = start % FRAME_SAMPLES
+    frames = probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+    islands = speech_spans(recording.float32(start - pad, end), frames) if frames else []
+    return [w for w in words if heard(w, islands, (start - pad) / SAMPLE_RATE)]
+
+
+def stretch_hesitations(words: list[Word], recording, probs, start: int, end: int, probe: Probe | None) -> int:
+    """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
+    pad = start % FRAME_SAMPLES
+    frames = probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
+    chunk = recording.float32(start - pad, end)
+    islands = speech_spans(chunk, frames) if frames else []
+    shift = (start - pad) / SAMPLE_RATE
+    local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
+    local_probe = (lambda sp: probe(Span(sp.start + shift, sp.end + shift))) if probe else None
+    found, _ = find_hesitations(local, split_islands(chunk, islands), chunk, local_probe)
+    return len(found)
