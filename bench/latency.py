@@ -412,15 +412,16 @@ def turn_table(runs: list[dict], label: str) -> list[str]:
     after = [r["after_s"] for r in runs]
     lags = [x for r in runs for x in r["lags"]]
     quick = sum(r["judged_s"] < 2.0 for r in fine)
-    return [f"| {label} | {len(runs)} | {sum(r['cut'] for r in runs)} | {quick}/{len(fine)} | "
+    by_rule = sum(r["judged_s"] < TURN_CAPTURE.end_silence_s - 0.5 for r in fine)
+    return [f"| {label} | {len(runs)} | {sum(r['cut'] for r in runs)} | {by_rule}/{len(fine)} | {quick}/{len(fine)} | "
             f"{pct(ltf, 50):.2f} | {max(ltf) if ltf else float('nan'):.2f} | {pct(after, 50):.2f} | {pct(after, 95):.2f} | "
             f"{pct(lags, 50):.2f} | {pct(lags, 95):.2f} | {len(lags)} | "
             f"{statistics.mean(r['load_1min'] for r in runs):.1f} |"]
 
 
-TURN_HEADER = ["| machine | answers | cut-offs | judged finished (< 2 s) | last word -> feedback p50 s | worst s | "
+TURN_HEADER = ["| machine | answers | cut-offs | ended by the turn rule (before the 6 s limit) | judged finished (< 2 s) | last word -> feedback p50 s | worst s | "
                "judged over -> feedback p50 s | p95 s | live-word lag p50 s | p95 s | words timed | load avg |",
-               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
 
 def turns_main(args) -> int:
@@ -477,7 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-after", action="store_true", help="skip transcribe-after-the-answer")
     ap.add_argument("--realtime-tail", type=float, default=None, metavar="S",
                     help="shortcut: only the last S seconds in real time (default: the whole answer)")
-    ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop")
+    ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop "
+                    "(with --turns: bench/out/latency/turns.jsonl, the last --reps runs)")
     ap.add_argument("--turns", action="store_true", help="end-of-turn benchmark (stories with thinking pauses)")
     ap.add_argument("--busy", action="store_true", help="--turns: keep one core busy with another process")
     ap.add_argument("--stories", choices=("bench", "heldout"), default="bench",
@@ -490,6 +492,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.turns:
         if args.reps == 5 and "--reps" not in (argv or __import__("sys").argv):
             args.reps = 8
+        if args.table_from:
+            runs = [json.loads(line) for line in args.table_from.read_text().splitlines() if line.strip()][-args.reps:]
+            label = ("one core busy" if runs[-1].get("busy") else "no extra load") + (
+                ", held-out stories" if runs[-1].get("stories") == "heldout" else "")
+            print("\n".join(TURN_HEADER + turn_table(runs, label)))
+            return 0
         return turns_main(args)
     if args.table_from:
         runs = [Run(**json.loads(line)) for line in args.table_from.read_text().splitlines() if line.strip()]
