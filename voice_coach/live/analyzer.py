@@ -282,7 +282,8 @@ class LiveAnalyzer:
             # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
-            found = self._count_hesitations(start, end, words, probe=not behind and self._call_s <= PROBE_SLOW_S)
+            slow = self._queue is not None and (behind or self._call_s > PROBE_SLOW_S)  # live only: a file always asks
+            found = self._count_hesitations(start, end, words, probe=not slow)
             release_free_memory()  # not at the end: somebody is waiting then, and the next answer trims
         else:
             found = 0  # the final analysis finds them; no probe while the candidate waits
