@@ -71,3 +71,47 @@ def test_enter_key_uses_the_same_reader():
         key._thread.join(5.0)
         assert not key._thread.is_alive()
         assert isinstance(pressed, threading.Event)
+
+
+class HalfSure:
+    """A transcriber whose one-decode early text stops halfway and is not sure; `transcribe` hears all."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.full_calls = 0
+
+    def _words(self, samples, offset_s, upto=1.0):
+        from voice_coach.core.timed import Word
+
+        dur = len(samples) / SAMPLE_RATE * upto
+        return [Word(f"w{k}.", offset_s + k * 0.4, offset_s + k * 0.4 + 0.3) for k in range(int(dur / 0.4))]
+
+    def transcribe(self, samples, offset_s=0.0, prompt=None):
+        self.full_calls += 1
+        return self._words(samples, offset_s)
+
+    def once(self, samples, offset_s=0.0, prompt=None):
+        return self._words(samples, offset_s, upto=0.4), False
+
+
+def test_early_text_that_stopped_short_does_not_count_as_the_whole_answer():
+    """The end of turn must not read an early text whose last words are missing as the answer so far;
+    the stretch is then transcribed again for good."""
+    from voice_coach.live.analyzer import LiveAnalyzer
+    from voice_coach.testing.synth import build_answer
+
+    answer = build_answer(["I opened a second counter for simple refunds and trained two colleagues to use it."],
+                          voice="en-us", rate_wpm=160, seed=3, tail_s=1.2)
+    fake = HalfSure()
+    live = LiveAnalyzer(fake, background=True)
+    for k in range(0, len(answer.samples), 1600):
+        live.insert(answer.samples[k:k + 1600])
+        live.drain()
+    assert live.early_runs >= 1
+    words, covered = live.heard_words()
+    assert words and not covered  # read, but not as reaching the last speech
+    before = fake.full_calls
+    analysis = live.finish()
+    assert fake.full_calls > before and live.early_kept == 0
+    assert len(analysis.words) >= int(answer.last_speech_s / 0.4) - 3
