@@ -6,7 +6,7 @@ Stretches are cut in silences that voice activity has closed and transcribed as 
 when the answer ends only the last stretch is left to transcribe: the wait does not grow with the
 answer. Live (`background=True`), it starts one thread per answer, the "transcriber" worker, which
 `finish()` ends; a file is analysed inline, with no thread. The product's threads are listed in
-live/background.py.
+live/background.py. Live, pauses also get early text and mid-speech a glance (live/jobs.py).
 """
 
 from __future__ import annotations
