@@ -304,15 +304,17 @@ TURN_CAPTURE = CaptureSettings(max_answer_s=3600.0, no_answer_s=60.0)
 """The session's capture rules (end of turn on, --end-silence 6 s)."""
 
 
-def turn_answer(i: int):
-    """(samples, last word s, voice, rate) of story i with thinking pauses; cached as WAV."""
+def turn_answer(i: int, stories: str = "bench"):
+    """(samples, last word s, voice, rate) of story i with thinking pauses; cached as WAV.
+    `stories`: "bench" (turn_stories.STORIES) or "heldout" (turn_stories.HELD_OUT, other voices)."""
     import soundfile as sf
 
-    from bench.turn_stories import STORIES
+    from bench.turn_stories import HELD_OUT, STORIES
 
-    sentences, before = STORIES[i % len(STORIES)]
-    voice, rate = VOICES[i % len(VOICES)], RATES[(i * 3) % len(RATES)]
-    wav = OUT / "latency" / f"turn_{i}.wav"
+    held = stories == "heldout"
+    sentences, before = (HELD_OUT if held else STORIES)[i % len(STORIES)]
+    voice, rate = VOICES[(i + 3 * held) % len(VOICES)], RATES[(i * 3 + held) % len(RATES)]
+    wav = OUT / "latency" / f"turn_{'h' if held else ''}{i}.wav"
     meta = wav.with_suffix(".json")
     if not (wav.is_file() and meta.is_file()):
         from voice_coach.testing.synth import build_answer, write_wav
@@ -361,9 +363,11 @@ class PacedReplay:
         self._closed = True
 
 
-def turn_run(transcriber, i: int, tail_s: float | None) -> dict:
-    samples, last, voice, rate, pauses = turn_answer(i)
+def turn_run(transcriber, i: int, tail_s: float | None, stories: str = "bench") -> dict:
+    samples, last, voice, rate, pauses = turn_answer(i, stories)
+    transcriber.reset()
     live = LiveAnalyzer(transcriber, AnalysisSettings(expect_star=True), background=True, model_name=transcriber.name)
+    live.trace = []
     fast_until = 0 if tail_s is None else max(0, int((last - tail_s) * SAMPLE_RATE)) // BLOCK * BLOCK
     replay = PacedReplay(samples, fast_until, live.drain)
     seen: dict[tuple[str, float], float] = {}
@@ -393,7 +397,13 @@ def turn_run(transcriber, i: int, tail_s: float | None) -> dict:
             "after_s": ready - cap.ended_at, "finish_s": finished - cap.ended_at,
             "last_to_feedback_s": cap.duration_s - last + ready - cap.ended_at, "lags": lags,
             "pause_s": [round(b - a, 1) for a, b in pauses], "load_1min": os.getloadavg()[0],
-            "transcript": data.get("transcript", "")}
+            "transcript": data.get("transcript", ""),
+            "work": {"whisper_s": round(transcriber.busy_s, 2), "probes": transcriber.probes,
+                     "probe_s": round(transcriber.probe_s, 2), "early": live.early_runs, "early_kept": live.early_kept,
+                     "merged": live.jobs.merged, "probes_skipped": live.probes_skipped, "most_queued": live.jobs.most_queued,
+                     "answer_s": round(last, 1), "glances": live.glances},
+            "jobs_at_end": [(k, round(a, 1), round(b, 1), round(t - replay.t0 + start_s - last, 2), round(d, 2))
+                            for k, a, b, t, d in live.trace if t - replay.t0 + start_s > last - 8.0]}
 
 
 def turn_table(runs: list[dict], label: str) -> list[str]:
@@ -402,15 +412,16 @@ def turn_table(runs: list[dict], label: str) -> list[str]:
     after = [r["after_s"] for r in runs]
     lags = [x for r in runs for x in r["lags"]]
     quick = sum(r["judged_s"] < 2.0 for r in fine)
-    return [f"| {label} | {len(runs)} | {sum(r['cut'] for r in runs)} | {quick}/{len(fine)} | "
+    by_rule = sum(r["judged_s"] < TURN_CAPTURE.end_silence_s - 0.5 for r in fine)
+    return [f"| {label} | {len(runs)} | {sum(r['cut'] for r in runs)} | {by_rule}/{len(fine)} | {quick}/{len(fine)} | "
             f"{pct(ltf, 50):.2f} | {max(ltf) if ltf else float('nan'):.2f} | {pct(after, 50):.2f} | {pct(after, 95):.2f} | "
             f"{pct(lags, 50):.2f} | {pct(lags, 95):.2f} | {len(lags)} | "
             f"{statistics.mean(r['load_1min'] for r in runs):.1f} |"]
 
 
-TURN_HEADER = ["| machine | answers | cut-offs | judged finished (< 2 s) | last word -> feedback p50 s | worst s | "
+TURN_HEADER = ["| machine | answers | cut-offs | ended by the turn rule (before the 6 s limit) | judged finished (< 2 s) | last word -> feedback p50 s | worst s | "
                "judged over -> feedback p50 s | p95 s | live-word lag p50 s | p95 s | words timed | load avg |",
-               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
 
 def turns_main(args) -> int:
@@ -422,20 +433,27 @@ def turns_main(args) -> int:
     print(machine_line())
     n = args.reps
     for i in range(n):
-        turn_answer(i)
+        turn_answer(i, args.stories)
     transcriber = TimedTranscriber(load_transcriber(args.model))
-    transcriber.transcribe(turn_answer(0)[0][: 5 * SAMPLE_RATE])
+    transcriber.transcribe(turn_answer(0, args.stories)[0][: 5 * SAMPLE_RATE])
     synthesize("Thank you for your answer.", None, FEEDBACK_RATE_WPM)  # the speech engine is warm by then
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
     runs = []
     try:
         for i in range(n):
-            r = turn_run(transcriber, i, args.turn_tail)
+            r = turn_run(transcriber, i, args.turn_tail, args.stories)
             runs.append(r)
+            w = r["work"]
             print(f"  story {i} {r['voice']} {r['rate']}: {r['reason']} at +{r['judged_s']:.1f} s"
                   f"{' CUT-OFF' if r['cut'] else ''}, last word -> feedback {r['last_to_feedback_s']:.2f} s, "
                   f"over -> feedback {r['after_s']:.2f} s, lag p95 {pct(r['lags'], 95):.2f} s, pauses {r['pause_s']}, "
-                  f"load {r['load_1min']:.1f}", flush=True)
+                  f"load {r['load_1min']:.1f}; Whisper {w['whisper_s']:.1f} s for {w['answer_s']:.0f} s of answer "
+                  f"(probes {w['probes']} = {w['probe_s']:.1f} s, early {w['early']} kept {w['early_kept']}, "
+                  f"merged {w['merged']}, probes skipped {w['probes_skipped']}, queue max {w['most_queued']}, glances {w['glances']})",
+                  flush=True)
+            if args.trace:
+                print("    jobs near the end (kind, clip s, started s after the last word, wall s):",
+                      "; ".join(f"{k} {a}-{b} @{t:+.2f} {d:.2f}" for k, a, b, t, d in r["jobs_at_end"]))
     finally:
         if busy is not None:
             busy.kill()
@@ -443,8 +461,8 @@ def turns_main(args) -> int:
     log = OUT / "latency" / "turns.jsonl"
     with log.open("a") as fh:
         for r in runs:
-            fh.write(json.dumps({**r, "busy": bool(args.busy), "tail": args.turn_tail}) + "\n")
-    label = ("one core busy" if args.busy else "no extra load") + (
+            fh.write(json.dumps({**r, "busy": bool(args.busy), "tail": args.turn_tail, "stories": args.stories}) + "\n")
+    label = ("one core busy" if args.busy else "no extra load") + (", held-out stories" if args.stories == "heldout" else "") + (
         "" if args.turn_tail is None else f", last {args.turn_tail:g} s real time")
     print(f"\nmodel {transcriber.name}; {load_average()}\n")
     print("\n".join(TURN_HEADER + turn_table(runs, label)))
@@ -460,9 +478,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-after", action="store_true", help="skip transcribe-after-the-answer")
     ap.add_argument("--realtime-tail", type=float, default=None, metavar="S",
                     help="shortcut: only the last S seconds in real time (default: the whole answer)")
-    ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop")
+    ap.add_argument("--table-from", type=Path, metavar="JSONL", help="print the table of saved runs and stop "
+                    "(with --turns: bench/out/latency/turns.jsonl, the last --reps runs)")
     ap.add_argument("--turns", action="store_true", help="end-of-turn benchmark (stories with thinking pauses)")
     ap.add_argument("--busy", action="store_true", help="--turns: keep one core busy with another process")
+    ap.add_argument("--stories", choices=("bench", "heldout"), default="bench",
+                    help="--turns: bench/turn_stories.STORIES or the held-out HELD_OUT")
+    ap.add_argument("--trace", action="store_true", help="--turns: print the worker's jobs of the last 8 s of each answer")
     ap.add_argument("--turn-tail", type=float, default=None, metavar="S",
                     help="--turns: feed all but the last S s fast (worker drained), the rest in real time")
     args = ap.parse_args(argv)
@@ -470,6 +492,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.turns:
         if args.reps == 5 and "--reps" not in (argv or __import__("sys").argv):
             args.reps = 8
+        if args.table_from:
+            runs = [json.loads(line) for line in args.table_from.read_text().splitlines() if line.strip()][-args.reps:]
+            label = ("one core busy" if runs[-1].get("busy") else "no extra load") + (
+                ", held-out stories" if runs[-1].get("stories") == "heldout" else "")
+            print("\n".join(TURN_HEADER + turn_table(runs, label)))
+            return 0
         return turns_main(args)
     if args.table_from:
         runs = [Run(**json.loads(line)) for line in args.table_from.read_text().splitlines() if line.strip()]

@@ -37,3 +37,36 @@ STORIES = [
       "I traced it to a depot in another city.", "I arranged for it to be sent by express at our cost.",
       "He received it two days later and gave us a five star review."], 3),
 ]
+
+HELD_OUT = [
+    (["I drove a delivery van for a bakery.", "One morning the van broke down with forty wedding cakes inside.",
+      "I called my supervisor and asked a colleague to bring the small van.",
+      "We moved the cakes one by one and I rang each customer to say we would be late.",
+      "Every cake arrived before noon and the bride's mother sent us flowers."], 4),
+    (["At the library I looked after the children's corner.", "Fewer families were coming on Saturdays.",
+      "I started a story hour and asked a local author to read.", "I put posters in two schools nearby.",
+      "Within a month the corner was full again and the head librarian asked me to run it every week."], 4),
+    (["I was a receptionist at a dentist's office.", "A patient came in with a bad toothache and no appointment.",
+      "I checked the diary and found a gap if the next patient agreed to wait ten minutes.",
+      "I asked her, and she said yes.", "He was seen within the hour and he sent a card to the whole team."], 4),
+    (["My manager at the gym asked me to fix our sign-up process.", "People waited twenty minutes to join.",
+      "I moved the forms onto a tablet.", "I trained the evening staff to use it.",
+      "A new member now joins in five minutes, and the manager used my checklist in the other branches."], 4),
+    (["I was on the help desk of a university.", "On the first day of term the wifi failed in the main hall.",
+      "I wrote a short note with a temporary network name and printed fifty copies.",
+      "I stood at the door and handed them out while the technicians worked.",
+      "Students kept working through the morning, and the head of IT mentioned it in the staff newsletter."], 4),
+    (["At the garden centre a customer wanted to return a dead plant.", "It was well past the return date.",
+      "I asked her how she had cared for it and found it had been watered too much.",
+      "I gave her a new one and a card with simple care tips.",
+      "She came back in spring to buy six more and told her friends about us."], 4),
+    (["I worked as a waiter in a busy restaurant.", "A large group arrived and the kitchen was already behind.",
+      "I offered them drinks and bread on the house while they waited.", "I told the chef which dishes to start first.",
+      "The group left a big tip and booked again for the next month."], 4),
+    (["I was the only person at the front desk of a gym one evening.", "A member fainted on the treadmill.",
+      "I called an ambulance and asked another member to bring the first aid kit.",
+      "I stayed with him until the paramedics arrived.",
+      "He was fine by the next day and he came in to shake my hand."], 4),
+]
+"""Held out: written after the rule, in other words, and never used to choose it (bench/latency.py
+--stories heldout; tests/test_turn_end.py reads them as text)."""

@@ -57,3 +57,25 @@ def test_judge_ends_a_finished_answer_after_the_short_silence_only():
     assert judge(30.0, True, 6.0, s, finished=False) is EndReason.SILENCE
     off = CaptureSettings(detect_turn=False)
     assert judge(30.0, True, 1.0, off, finished=True) is None
+
+
+def test_the_star_labeller_reads_an_ending_with_no_result_word():
+    """A result told as what happened next, with none of the old cue words, ends the story; the same
+    story stopped before it does not."""
+    story = ["I was the only person at the front desk of a gym one evening.", "A member fainted on the treadmill.",
+             "I called an ambulance and asked another member to bring the first aid kit.",
+             "I stayed with him until the paramedics arrived.",
+             "He was fine by the next day and he came in to shake my hand."]
+    assert answer_finished(" ".join(story), expect_star=True)
+    for k in range(1, len(story)):
+        assert not answer_finished(" ".join(story[:k]), expect_star=True), story[:k]
+
+
+def test_a_wrap_up_after_the_result_still_ends_it():
+    assert answer_finished(" ".join(STORY) + " So that was a good lesson for me.", expect_star=True)
+
+
+def test_a_final_pronoun_closes_a_sentence():
+    assert closed("The complaints stopped after that.")
+    assert closed("She called the next day to thank me for staying with her.")
+    assert not closed("I told her that.")

@@ -1,13 +1,9 @@
 """The keys of a practice session: Enter ends an answer, "r" then Enter asks to try the question again.
 
-`SessionKeys` is the EnterKey of live/capture.py with three differences:
-- it keeps each line typed, so "r" (or "retry", "again") then Enter can ask for another attempt at
-  the question, during the answer, while the feedback plays, or at the prompt after it;
-- it reads standard input with os.read on the file descriptor, never through sys.stdin's buffered
-  reader: a daemon thread blocked inside that reader holds its lock, and an interpreter that shuts
-  down then (Ctrl-C, the end of the session) can abort with "could not acquire lock for
-  <stdin> at interpreter shutdown";
-- restoring the terminal at the end never fails the session (after SIGHUP the terminal is gone).
+`SessionKeys` is the EnterKey of live/stop.py (the same line reading, `read_lines`, and the same
+terminal handling) that also keeps each line typed, so "r" (or "retry", "again") then Enter can ask
+for another attempt at the question, during the answer, while the feedback plays, or at the prompt
+after it.
 
 With `prompts=True` (`practice --retry`) a standard input that is not a terminal (a pipe, a file)
 is read too, but only for the prompt after the feedback: its lines never end an answer.
@@ -16,15 +12,13 @@ is read too, but only for the prompt after the feedback: its lines never end an 
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
-import select
 import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
-from voice_coach.live.stop import EnterKey
+from voice_coach.live.stop import EnterKey, read_lines
 
 RETRY_WORDS = frozenset({"r", "retry", "again", "try again", "y", "yes"})
 """A line that asks to answer the question again (case and spaces ignored). "y"/"yes" answer the prompt."""
@@ -61,7 +55,7 @@ class SessionKeys(EnterKey):
 
     def _read(self) -> None:
         try:
-            for line in self._raw_lines():
+            for line in read_lines(self.stream):
                 if self.enabled:  # a line from a pipe is only ever an answer to the prompt
                     if is_retry(line):
                         self.retry_asked.set()
@@ -70,38 +64,6 @@ class SessionKeys(EnterKey):
         finally:
             self._eof.set()
             self._lines.put(None)
-
-    def _raw_lines(self) -> Any:
-        try:
-            fd = self.stream.fileno()
-        except (AttributeError, OSError, ValueError):
-            fd = None
-        if fd is None:  # a stream object without a descriptor (tests)
-            while True:
-                try:
-                    line = self.stream.readline()
-                except (OSError, ValueError):
-                    return
-                if not line:
-                    return
-                yield line.rstrip("\r\n")
-        pending = b""
-        while True:
-            try:
-                ready, _, _ = select.select([fd], [], [], 0.5)
-                if not ready:
-                    continue
-                chunk = os.read(fd, 4096)
-            except (OSError, ValueError):
-                return
-            if not chunk:
-                if pending:
-                    yield pending.decode("utf-8", "replace")
-                return
-            pending += chunk
-            while b"\n" in pending:
-                line, pending = pending.split(b"\n", 1)
-                yield line.decode("utf-8", "replace").rstrip("\r")
 
     # ---- the prompt after the feedback -----------------------------------------------------
     def discard(self) -> None:
@@ -131,12 +93,6 @@ class SessionKeys(EnterKey):
                 return None
             return line
         return None
-
-    # ---- the terminal ----------------------------------------------------------------------
-    def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(Exception):  # a hung-up terminal (SIGHUP) cannot be restored, and need not be
-            super().__exit__(*exc)
-        self._saved = None
 
 
 @contextlib.contextmanager

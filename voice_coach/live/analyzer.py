@@ -6,71 +6,34 @@ Stretches are cut in silences that voice activity has closed and transcribed as 
 when the answer ends only the last stretch is left to transcribe: the wait does not grow with the
 answer. Live (`background=True`), it starts one thread per answer, the "transcriber" worker, which
 `finish()` ends; a file is analysed inline, with no thread. The product's threads are listed in
-live/background.py.
+live/background.py. Live, pauses also get early text and mid-speech a glance (live/jobs.py).
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer, speech_spans
-from voice_coach.analysis.hesitations import find_hesitations
-from voice_coach.analysis.speech_spans import split_islands
+from voice_coach.analysis.answer import AnswerAnalysis, analyze_answer
 from voice_coach.analysis.lexical_fillers import is_non_lexical, lexical_filler_spans
 from voice_coach.core.heap import release_free_memory
 from voice_coach.core.interfaces import Transcriber
 from voice_coach.core.settings import AnalysisSettings
-from voice_coach.core.timed import SAMPLE_RATE, Span, Word
+from voice_coach.core.timed import SAMPLE_RATE, Word
+from voice_coach.live.jobs import (COMMIT_MIN_S, EARLY_MIN_S, EARLY_SILENCE_S, GLANCE_EVERY_S, GLANCE_MAX_S,
+                                   PROBE_SLOW_S, UNSURE_REACH_S, EarlyText, JobQueue)
 from voice_coach.live.probe_memo import ProbeMemo
 from voice_coach.live.recording import Recording
-from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_OFF, SPEECH_ON, SileroVad, SpeechTracker
+from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_ON, SileroVad, SpeechTracker
+from voice_coach.live.stretches import (FILE_STRETCH_S, MAX_STRETCH_S, StretchRule, cut_point, heard_only,
+                                        stretch_hesitations, stretch_start)
 
-CUT_SILENCE_S = 0.5
-"""A silence this long closes a stretch (if enough speech is waiting)."""
-MIN_STRETCH_S = 10.0
-"""Live: shorter stretches wait for more speech unless the silence is long, so Whisper keeps context
-(4 s cost tiny.en 1-3 WER points against the whole answer; the early text keeps the end of the answer
-as quick with long stretches as with short ones)."""
-LONG_SILENCE_S = 1.5
-"""A silence this long closes a stretch however short: a short reply ("could you repeat that?") is read at once."""
-MAX_STRETCH_S = 20.0
-"""Live: continuous talk is cut at its deepest gap by this length, to keep the last stretch short."""
-FILE_STRETCH_S = (15.0, 28.0, 3.75)
-"""A file has no one waiting: longer stretches use Whisper's 30 s window better (fewer encoder passes)."""
-LEAD_PAD_S = 0.25
+__all__ = ["EarlyText", "FILE_STRETCH_S", "LiveAnalyzer", "LiveStats", "MAX_STRETCH_S", "Recording"]
+
 PROMPT_WORDS = 40
-EARLY_SILENCE_S = 0.45
-"""Live: voice activity off this long (a gap between phrases or sentences) lets an idle worker transcribe
-the open stretch early, in case the answer ends here. At 0.1 s (and still at 0.25 s) gaps between
-words started jobs (each one a full 30 s encoder pass), so when the answer really ended the worker
-was still busy with a mid-sentence one, and the end-of-turn rule read the last sentence 2-5 s late
-at load 5 (bench/latency.py --turns)."""
-EARLY_MIN_S = 1.0
-"""Live: the open stretch holds at least this much audio before it is transcribed early."""
-
-
-def _heard(word: Word, islands: list, shift: float, margin_s: float = 0.3) -> bool:
-    """False for words Whisper wrote where nobody spoke: its hallucinations sit in silence, often with zero length."""
-    start, end = word.start - shift, word.end - shift
-    if islands and end - start < 0.005 and start > islands[-1].end:
-        return False
-    return any(start < isl.end + margin_s and end > isl.start - margin_s for isl in islands)
-
-
-@dataclass(frozen=True)
-class EarlyText:
-    """The open stretch transcribed before it closed: kept if no speech follows, or as the head of the last stretch."""
-
-    start: int
-    end: int
-    """First sample after it: in the silence that followed the speech it holds."""
-    prompt: str | None
-    words: tuple[Word, ...]
 
 
 @dataclass(frozen=True)
@@ -98,11 +61,10 @@ class LiveAnalyzer:
         vad: SileroVad | None = None,
         background: bool = True,
         model_name: str = "",
-        stretch_s: tuple[float, float, float] = (MIN_STRETCH_S, MAX_STRETCH_S, LONG_SILENCE_S),
+        stretch_s: tuple[float, float, float] | None = None,
     ) -> None:
         self.settings = settings
-        self._min_stretch_s, self._max_stretch_s, self._long_silence_s = stretch_s
-        """(shortest, longest, silence that closes any stretch) in seconds."""
+        self._rule = StretchRule(*stretch_s) if stretch_s is not None else StretchRule()
         self.recording = Recording()
         self._tracker = SpeechTracker(vad or SileroVad())
         self._transcriber = transcriber
@@ -120,14 +82,22 @@ class LiveAnalyzer:
         self.early_runs = 0
         """Early transcriptions of the open stretch so far; `early_kept` of them were used."""
         self.early_kept = 0
+        self._glance: EarlyText | None = None  # display only: greedy text after the last full transcription
+        self.glances = 0
+        self._glance_s = 0.0  # running mean of a glance's wall time
+        self._sure = True  # whether the last `once` call passed Whisper's checks
+        self.trace: list[tuple[str, float, float, float, float]] | None = None  # a list: each job (kind, start s, end s, began, wall s)
+        self.probes_skipped = 0  # stretches whose hesitation probes were skipped (the worker was behind or slow)
         self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
         self._calls = 0
         self._busy_since: float | None = None
         self._error: BaseException | None = None
-        self._queue: queue.Queue[tuple[str, int, int] | None] | None = None
+        self._queue: JobQueue | None = None
         self._worker: threading.Thread | None = None
+        self.jobs = self._queue
+        """The worker's queue, None for a file (its counts: `merged`, `most_queued`)."""
         if background:
-            self._queue = queue.Queue()
+            self.jobs = self._queue = JobQueue()
             self._worker = threading.Thread(target=self._work, name="transcriber", daemon=True)
             self._worker.start()
 
@@ -135,11 +105,50 @@ class LiveAnalyzer:
     def insert(self, block: np.ndarray) -> None:
         self.recording.append(block)
         self._tracker.insert(block)
-        cut = self._cut_point()
+        cut = cut_point(self._tracker, self._next, self._rule)
+        if cut is None and self._queue is not None:
+            cut = self._early_cut()
         if cut is not None:
             self._dispatch(cut)
         elif self._queue is not None:
             self._maybe_early()
+            self._maybe_glance()
+
+    def _early_cut(self) -> int | None:
+        """Speech has resumed after early text of the open stretch: close the stretch where that text
+        ends (a pause of EARLY_SILENCE_S or more), so its words are kept as they are and the next
+        early text covers only what follows. Without this, each pause transcribed the whole open
+        stretch again (1, 1-2, 1-3 sentences ...), and the last one, which the end of turn waits for,
+        was the longest: 2.5-2.8 s for 10 s of speech at load 7, 1.3-1.6 s for one 4 s sentence."""
+        early = self._early
+        t = self._tracker
+        if early is None or not t.speaking or early.start != self._stretch_start():
+            return None
+        if (early.end - early.start) / SAMPLE_RATE < COMMIT_MIN_S or not self._speech_after(early.end, self.recording.length):
+            return None
+        return early.end
+
+    def _full_end(self) -> int:
+        """The first sample after the text transcribed in full (committed stretches, or early text)."""
+        early = self._early
+        with self._lock:
+            done_end = self._done_end
+        return early.end if early is not None and early.start >= done_end else done_end
+
+    def _maybe_glance(self) -> None:
+        """Mid-speech, with the worker idle: the words since the last full text, decoded greedily for
+        the live view (a glance). Pauses still get the full early text, which the end of turn reads."""
+        t = self._tracker
+        assert self._queue is not None
+        if t.last_speech_frame is None or self._queue.unfinished_tasks or t.silence_s() >= EARLY_SILENCE_S:
+            return
+        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
+        glance = self._glance
+        start = max(self._full_end(), self._stretch_start())
+        shown = glance.end if glance is not None and glance.start == start else start
+        if (speech_end - shown) / SAMPLE_RATE < GLANCE_EVERY_S or self._glance_s > GLANCE_MAX_S:
+            return
+        self._queue.put_job("glance", start, self.recording.length)
 
     def _maybe_early(self) -> None:
         """At a short silence, with the worker idle, transcribe the open stretch now.
@@ -159,55 +168,17 @@ class LiveAnalyzer:
         if (speech_end - start) / SAMPLE_RATE < EARLY_MIN_S:
             return
         self._early_speech_end = speech_end
-        self._queue.put(("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE))))
-
-    def _cut_point(self) -> int | None:
-        t = self._tracker
-        if t.last_speech_frame is None:
-            return None
-        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
-        if speech_end <= self._next:
-            return None
-        waiting = (speech_end - self._stretch_start()) / SAMPLE_RATE
-        silence = t.silence_s()
-        if not t.speaking and (
-            (silence >= CUT_SILENCE_S and waiting >= self._min_stretch_s) or silence >= self._long_silence_s
-        ):
-            return speech_end + int(min(silence / 2, 0.3) * SAMPLE_RATE)
-        if waiting >= self._max_stretch_s:
-            return self._deepest_gap()
-        return None
+        self._queue.put_job("early", start, min(self.recording.length, speech_end + int(EARLY_SILENCE_S / 2 * SAMPLE_RATE)))
 
     def _stretch_start(self) -> int:
-        """Where the waiting stretch begins: just before its first speech, skipping the silence before it."""
-        frame0 = self._next // FRAME_SAMPLES
-        above = np.flatnonzero(np.asarray(self._tracker.probs[frame0:]) >= SPEECH_ON)
-        first = frame0 + int(above[0]) if len(above) else frame0
-        return max(self._next, first * FRAME_SAMPLES - int(LEAD_PAD_S * SAMPLE_RATE))
-
-    def _deepest_gap(self) -> int:
-        """The middle of the longest low-probability run in the second half of the waiting stretch."""
-        probs = np.asarray(self._tracker.probs)
-        lo = (self._stretch_start() // FRAME_SAMPLES) + len(probs[self._stretch_start() // FRAME_SAMPLES :]) // 2
-        quiet = probs[lo:] < SPEECH_OFF
-        best, best_len, run_start = len(probs) - 1, 0, None
-        for i, q in enumerate(np.append(quiet, False)):
-            if q and run_start is None:
-                run_start = i
-            elif not q and run_start is not None:
-                if i - run_start > best_len:
-                    best, best_len = lo + (run_start + i) // 2, i - run_start
-                run_start = None
-        if best_len == 0:
-            best = lo + int(np.argmin(probs[lo:]))
-        return (best + 1) * FRAME_SAMPLES
+        return stretch_start(self._tracker, self._next)
 
     def _dispatch(self, end: int, final: bool = False) -> None:
         start = self._stretch_start()
         self._last_stretch_start = start
         self._next = end
         if self._queue is not None:
-            self._queue.put(("final" if final else "stretch", start, end))
+            self._queue.put_job("final" if final else "stretch", start, end)
         else:
             self._transcribe(start, end, final)
 
@@ -219,36 +190,49 @@ class LiveAnalyzer:
                 self._queue.task_done()
                 return
             kind, start, end = job
+            taken = 1
+            began = time.monotonic()
             try:
                 if kind == "early":
                     self._transcribe_early(start, end)
+                elif kind == "glance":
+                    self._transcribe_glance(start, end)
                 else:
-                    self._transcribe(start, end, final=kind == "final")
+                    (kind, start, end), taken = self._queue.take_following(job)
+                    self._transcribe(start, end, final=kind == "final", behind=self._queue.qsize() > 0)
             except BaseException as exc:  # noqa: BLE001 - surfaced by finish()
                 self._error = exc
             finally:
-                self._queue.task_done()
+                if self.trace is not None:
+                    self.trace.append((kind, start / SAMPLE_RATE, end / SAMPLE_RATE, began, time.monotonic() - began))
+                for _ in range(taken):
+                    self._queue.task_done()
 
     def _prompt(self) -> str | None:
         with self._lock:
             return " ".join(w.text for w in self._words[-PROMPT_WORDS:]) or None
 
-    def _whisper(self, start: int, end: int, prompt: str | None) -> list[Word]:
-        """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke."""
+    def _whisper(self, start: int, end: int, prompt: str | None, once: bool = False) -> list[Word]:
+        """Whisper's words for [start, end), at their times in the answer, without those heard where nobody spoke.
+        `once`: one decode, no fallback temperatures (the transcriber's `once`, if it has one);
+        whether it was sure is left in self._sure."""
         began = time.monotonic()
         self._busy_since = began
+        self._sure = True
+        samples = self.recording.float32(start, end)
         try:
-            words = list(self._transcriber.transcribe(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE,
-                                                      prompt=prompt))
+            single = getattr(self._transcriber, "once", None) if once else None
+            if single is not None:
+                found, self._sure = single(samples, offset_s=start / SAMPLE_RATE, prompt=prompt)
+                words = list(found)
+            else:
+                words = list(self._transcriber.transcribe(samples, offset_s=start / SAMPLE_RATE, prompt=prompt))
         finally:
             self._busy_since = None
             spent = time.monotonic() - began
             self._calls += 1
             self._call_s += (spent - self._call_s) / min(self._calls, 5)
-        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
-        pad = start % FRAME_SAMPLES
-        islands = speech_spans(self.recording.float32(start - pad, end), probs) if probs else []
-        return [w for w in words if _heard(w, islands, (start - pad) / SAMPLE_RATE)]
+        return heard_only(words, self.recording, self._tracker.probs, start, end)
 
     def _speech_after(self, sample: int, end: int) -> bool:
         probs = self._tracker.probs[sample // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
@@ -258,14 +242,28 @@ class LiveAnalyzer:
         if start < self._next_committed:
             return  # the stretch was closed meanwhile and is queued for good
         prompt = self._prompt()
-        words = self._whisper(start, end, prompt)
-        self._early = EarlyText(start, end, prompt, tuple(words))
+        words = self._whisper(start, end, prompt, once=True)
+        covers = end
+        if not self._sure and (not words or words[-1].end * SAMPLE_RATE < end - UNSURE_REACH_S * SAMPLE_RATE):
+            covers = start  # stopped short: the last words are missing, the end of turn must wait for them
+        self._early = EarlyText(start, end, prompt, tuple(words), self._sure, covers)
         self.early_runs += 1
         # No hesitation probes here: the answer may end during this job, and then the candidate waits
         # for each one; the stretch's own pass asks them once it closes.
         release_free_memory()
 
-    def _transcribe(self, start: int, end: int, final: bool = False) -> None:
+    def _transcribe_glance(self, start: int, end: int) -> None:
+        if start < self._full_end() or start < self._next_committed:
+            return  # full text has come meanwhile
+        glance = getattr(self._transcriber, "glance", self._transcriber.transcribe)
+        began = time.monotonic()
+        words = glance(self.recording.float32(start, end), offset_s=start / SAMPLE_RATE, prompt=self._prompt())
+        spent = time.monotonic() - began
+        self._glance = EarlyText(start, end, None, tuple(words))
+        self.glances += 1
+        self._glance_s = spent if self.glances == 1 else 0.5 * (self._glance_s + spent)
+
+    def _transcribe(self, start: int, end: int, final: bool = False, behind: bool = False) -> None:
         """One closed stretch. Early text of it is reused when nothing was said after it; otherwise the
         whole stretch is transcribed, at the end of the answer too (Enter), so an answer ended by
         Enter reads as the same answer ended by silence."""
@@ -274,7 +272,7 @@ class LiveAnalyzer:
         early, self._early = self._early, None
         if early is not None and (early.start != start or early.prompt != prompt or early.end > end):
             early = None
-        if early is not None and not self._speech_after(early.end, end):
+        if early is not None and early.sure and not self._speech_after(early.end, end):
             words = list(early.words)
             self.early_kept += 1
         else:
@@ -284,7 +282,8 @@ class LiveAnalyzer:
             # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
-            found = self._count_hesitations(start, end, words)
+            slow = self._queue is not None and (behind or self._call_s > PROBE_SLOW_S)  # live only: a file always asks
+            found = self._count_hesitations(start, end, words, probe=not slow)
             release_free_memory()  # not at the end: somebody is waiting then, and the next answer trims
         else:
             found = 0  # the final analysis finds them; no probe while the candidate waits
@@ -293,18 +292,11 @@ class LiveAnalyzer:
             self._hesitations += found
             self._done_end = end
 
-    def _count_hesitations(self, start: int, end: int, words: list[Word]) -> int:
-        """Hesitations in one stretch, for the live filler count (the final analysis redoes them whole)."""
-        pad = start % FRAME_SAMPLES
-        probs = self._tracker.probs[start // FRAME_SAMPLES : end // FRAME_SAMPLES + 1]
-        chunk = self.recording.float32(start - pad, end)
-        islands = speech_spans(chunk, probs) if probs else []
-        shift = (start - pad) / SAMPLE_RATE
-        local = [Word(w.text, w.start - shift, w.end - shift, w.probability) for w in words]
-        probe = self._probe
-        local_probe = (lambda sp: probe(Span(sp.start + shift, sp.end + shift))) if probe else None
-        found, _ = find_hesitations(local, split_islands(chunk, islands), chunk, local_probe)
-        return len(found)
+    def _count_hesitations(self, start: int, end: int, words: list[Word], probe: bool = True) -> int:
+        """`probe=False` (the worker is behind): islands keep their acoustic verdict, no Whisper pass each."""
+        if self._probe is not None and not probe:
+            self.probes_skipped += 1
+        return stretch_hesitations(words, self.recording, self._tracker.probs, start, end, self._probe if probe else None)
 
     def drain(self) -> None:
         """Wait until the worker has done every job queued so far: a replay that stands for a worker
@@ -328,28 +320,32 @@ class LiveAnalyzer:
         with self._lock:
             return tuple(self._words)
 
-    def heard_words(self) -> tuple[tuple[Word, ...], bool]:
-        """The words so far with the early text of the open stretch, and whether they reach the
-        last speech heard (False while speech is waiting to be transcribed): what the live view
-        shows and what the end-of-turn rule reads."""
-        t = self._tracker
+    def heard_words(self, glance: bool = False) -> tuple[tuple[Word, ...], bool]:
+        """The words so far with the early text of the open stretch, and whether they reach the last
+        speech heard (False while speech waits for its words): what the end-of-turn rule reads.
+        `glance=True` adds the greedy text after them: what the live view shows."""
+        words, _, covered, _ = self._shown(glance)
+        return words, covered
+
+    def _shown(self, glance: bool) -> tuple[tuple[Word, ...], int, bool, int]:
+        """(words, sample their text reaches, whether that covers the last speech, last speech end)."""
         with self._lock:
-            words, done_end = tuple(self._words), self._done_end
-        early = self._early
-        if early is not None and early.start >= done_end:
-            words, done_end = words + early.words, early.end
-        if t.last_speech_frame is None:
-            return words, True
-        return words, done_end >= (t.last_speech_frame + 1) * FRAME_SAMPLES
+            words, shown_end = tuple(self._words), self._done_end
+        complete_end = shown_end
+        early, tail = self._early, self._glance
+        if early is not None and early.start >= shown_end:
+            words, shown_end, complete_end = words + early.words, early.end, early.covered_to()
+        if glance and tail is not None and tail.start >= shown_end:
+            words, shown_end = words + tail.words, tail.end
+        last = self._tracker.last_speech_frame
+        speech_end = 0 if last is None else (last + 1) * FRAME_SAMPLES
+        return words, shown_end, complete_end >= speech_end, speech_end
 
     def stats(self) -> LiveStats:
         t = self._tracker
-        words, _ = self.heard_words()
+        words, shown_end, _, speech_end = self._shown(glance=True)
         with self._lock:
             hesitations = self._hesitations
-            done_end = self._done_end
-        early = self._early
-        shown_end = early.end if early is not None and early.start >= done_end else done_end
         lexical = sum(1 for _ in lexical_filler_spans(words))
         spoken = [w for w in words if not is_non_lexical(w.text)]
         wpm = None
@@ -364,16 +360,8 @@ class LiveAnalyzer:
             words=words,
             wpm=wpm,
             filler_count=hesitations + lexical,
-            pending_s=self._pending_s(shown_end),
+            pending_s=max(0.0, (speech_end - shown_end) / SAMPLE_RATE),  # speech heard, its words not shown yet
         )
-
-    def _pending_s(self, shown_end: int) -> float:
-        """Speech heard but not yet in the words shown (0 when they reach the last speech)."""
-        t = self._tracker
-        if t.last_speech_frame is None:
-            return 0.0
-        speech_end = (t.last_speech_frame + 1) * FRAME_SAMPLES
-        return max(0.0, (speech_end - shown_end) / SAMPLE_RATE)
 
     def backlog(self) -> tuple[float, float]:
         """(seconds of speech not yet transcribed for good, estimated seconds of work left): what the

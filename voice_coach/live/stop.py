@@ -5,18 +5,62 @@ for the whole command."""
 from __future__ import annotations
 
 import contextlib
+import os
+import select
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from voice_coach.core.interfaces import AudioSource
 
 
+def read_lines(stream: Any) -> Iterator[str]:
+    """The lines typed on `stream`, read with os.read on its file descriptor, until the end of input.
+
+    Never through sys.stdin's buffered reader: a daemon thread blocked inside that reader holds its
+    lock, and an interpreter that shuts down then (Ctrl-C, the end of the session) can abort with
+    "could not acquire lock for <stdin> at interpreter shutdown". A stream without a descriptor
+    (tests) is read with readline.
+    """
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if fd is None:
+        while True:
+            try:
+                line = stream.readline()
+            except (OSError, ValueError):
+                return
+            if not line:
+                return
+            yield line.rstrip("\r\n")
+    pending = b""
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            chunk = os.read(fd, 4096)
+        except (OSError, ValueError):
+            return
+        if not chunk:
+            if pending:
+                yield pending.decode("utf-8", "replace")
+            return
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            yield line.decode("utf-8", "replace").rstrip("\r")
+
+
 class EnterKey:
     """Enter on the terminal ends an answer: a daemon thread reads stdin lines (only from a terminal).
 
-    While active, typed keys are not echoed, so Enter does not scroll the live view.
+    While active, typed keys are not echoed, so Enter does not scroll the live view. Restoring the
+    terminal at the end never fails (after SIGHUP the terminal is gone).
     """
 
     def __init__(self, stream: Any = None) -> None:
@@ -35,13 +79,7 @@ class EnterKey:
         return self.pressed
 
     def _read(self) -> None:
-        while True:
-            try:
-                line = self.stream.readline()
-            except (OSError, ValueError):
-                return
-            if not line:
-                return
+        for _ in read_lines(self.stream):
             self.pressed.set()
 
     def __enter__(self) -> EnterKey:  # noqa: PYI034 - typing.Self needs Python 3.11
@@ -59,11 +97,12 @@ class EnterKey:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._saved is not None:
-            import termios
+        saved, self._saved = self._saved, None
+        if saved is not None:
+            with contextlib.suppress(Exception):  # a hung-up terminal (SIGHUP) cannot be restored, and need not be
+                import termios
 
-            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
-            self._saved = None
+                termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, saved)
 
 
 class StopRequest:
