@@ -18,6 +18,7 @@ import argparse
 import itertools
 import json
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -130,6 +131,13 @@ def profile(wav: Path, model: str | None) -> None:
             print(f"  {stat.size / 2**20:7.1f} MB  {chain}")
 
 
+# The CLI with recorded answers fed as fast as they are read (practice replays --answers at speaking
+# pace; 30 minutes of it would be 30 minutes of waiting): the bench's own entry, not a product option.
+NOT_REALTIME = [sys.executable, "-c", "import sys; import voice_coach.live.inputs as i; "
+                "i.FileInputs.__init__.__defaults__ = (False, *i.FileInputs.__init__.__defaults__[1:]); "
+                "from voice_coach.cli import main; sys.exit(main(sys.argv[1:]))"]
+
+
 def session(wav: Path, truth: dict, model: str | None) -> int:
     """A whole practice session (model load, greeting, the answer streamed through the live path with its
     worker, feedback, saving to the store, summary) whose one answer is the recording, in a fresh process."""
@@ -139,7 +147,7 @@ def session(wav: Path, truth: dict, model: str | None) -> int:
         answers = Path(tmp) / "answers"
         answers.mkdir()
         (answers / "01.wav").symlink_to(wav.resolve())
-        cmd = CLI + ["practice", "--answers", str(answers), "--fast", "--quiet", "--count", "1",
+        cmd = NOT_REALTIME + ["practice", "--answers", str(answers), "--quiet", "--count", "1",
                      "--max-answer", str(truth["duration_s"] + 60), "--home", str(Path(tmp) / "home")]
         cmd += ["--model", model] if model else []
         run = run_child(cmd, sample_s=0.25)
