@@ -12,7 +12,6 @@ from rich.console import Console
 
 from voice_coach.commands import mic_check, practice
 from voice_coach.interview.lines import load_lines
-from voice_coach.interview.session import _singular
 
 GREETING = load_lines().say("greeting", role="Customer service representative", count="four questions")
 
@@ -28,14 +27,6 @@ def test_printed_interviewer_lines_wrap_at_words(width: int) -> None:
     assert " ".join(line.strip() for line in lines) == "Interviewer: " + GREETING  # every break is between words
     demo_speaker = practice.printed_speaker(console)  # the demo's, when it has no sound or --quiet
     assert type(demo_speaker) is type(speaker)
-
-
-def test_summary_lines_count_one_in_the_singular() -> None:
-    assert _singular("Answers with speech: 1 of 1 questions") == "Answers with speech: 1 of 1 question"
-    assert _singular("Answers with speech: 1 of 1 questions (follow-ups not counted: 1)") == \
-        "Answers with speech: 1 of 1 question (follow-ups not counted: 1)"
-    assert _singular("Answers with speech: 2 of 11 questions") == "Answers with speech: 2 of 11 questions"
-    assert _singular("one stories, 21 answers") == "one story, 21 answers"
 
 
 def test_practice_plural_options_line() -> None:

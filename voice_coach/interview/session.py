@@ -23,19 +23,16 @@ and cuts off the interviewer's voice), so the process can exit cleanly.
 from __future__ import annotations
 
 import random
-import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 from typing import Any
 
 from voice_coach.analysis.answer import AnswerAnalysis, CaptureNote, prepare_content, with_content
 from voice_coach.analysis.feedback import (
     AnswerRecap,
-    Feedback,
     SessionRecap,
     answer_feedback,
     count_words,
@@ -47,6 +44,7 @@ from voice_coach.live.capture import Capture, EndReason, capture_answer, is_repe
 from voice_coach.live.stop import EnterKey, StopRequest
 from voice_coach.live.inputs import AnswerInputs
 from voice_coach.interview.bank import Question
+from voice_coach.interview.outcome import ModelLoader, SessionOutcome, StopReason, Turn
 from voice_coach.interview.keys import is_retry, no_echo
 from voice_coach.interview.retry import compare_attempts
 from voice_coach.interview.settings import InterviewSettings
@@ -55,64 +53,6 @@ from voice_coach.core.errors import DeviceError
 from voice_coach.core.interfaces import Speaker, Transcriber
 from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.timed import SAMPLE_RATE
-
-
-class StopReason(str, Enum):
-    """Why a session stopped before its last question (a session that ran to the end has None)."""
-
-    INTERRUPTED = "interrupted"
-    """Ctrl-C, SIGTERM or SIGHUP (SessionOutcome.stop_signal says which)."""
-    DEVICE = "device"
-    """A microphone or speaker failed."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-# ---------------------------------------------------------------- the model
-class ModelLoader:
-    """Loads the Whisper model once, on a "model-loader" thread (live/background.py), while the greeting is spoken."""
-
-    def __init__(self, load: Callable[[], Transcriber]) -> None:
-        self._call = BackgroundCall("model-loader", load)
-
-    def get(self) -> Transcriber:
-        """The model once it is loaded; a load failure is raised here, on the session's thread."""
-        return self._call.result()
-
-
-# ---------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Turn:
-    """One analysed answer (or follow-up answer), as saved."""
-
-    question: Question
-    is_followup: bool
-    analysis: AnswerAnalysis
-    feedback: Feedback
-    capture: Capture
-    time_to_feedback_s: float | None
-    number: int | None
-    """Its number in the stored session (None when nothing is stored)."""
-    parent: int | None = None
-    probe: str | None = None
-    attempt: int = 1
-    """1 for the first answer to a question, 2 for the first try again, and so on (follow-ups: their answer's)."""
-
-
-@dataclass(frozen=True)
-class SessionOutcome:
-    turns: tuple[Turn, ...]
-    asked: int
-    complete: bool
-    stopped: StopReason | None
-    """None when the session ran to its end."""
-    session_id: str | None
-    recap: SessionRecap
-    saved: int = 0
-    """Answers saved in the store (0 when nothing is stored)."""
-    stop_signal: int | None = None
-    """The signal that stopped the session (signal.SIGINT for Ctrl-C), if one did."""
 
 
 class Interview:
@@ -201,7 +141,7 @@ class Interview:
             if self.store is not None and self.session_id is not None:
                 self.store.finish_session(self.session_id,
                                           complete=self.stopped is None and self.asked == len(self.questions))
-        lines = [_singular(line) for line in recap.lines]
+        lines = list(recap.lines)
         retried = len({t.question.id for t in self.turns if t.attempt > 1})
         if retried:
             lines.append(f"Tried again: {count_words(retried, 'question')} (the summary counts the last try)")
@@ -446,12 +386,3 @@ class Interview:
                                         parent_answer=parent)
         self.saved += 1
         return number
-
-
-_ONE_OF_MANY = re.compile(r"\b(1|one) (question|answer|filler|stor)(?:s|ies)\b")
-
-
-def _singular(line: str) -> str:
-    """'1 of 1 questions' -> '1 of 1 question' in the summary's lines. Their wording is analysis/feedback.py's;
-    this keeps the printed summary right until that counts its nouns itself (then it changes nothing)."""
-    return _ONE_OF_MANY.sub(lambda m: f"{m.group(1)} {'story' if m.group(2) == 'stor' else m.group(2)}", line)
