@@ -158,7 +158,7 @@ def session(wav: Path, truth: dict, model: str | None) -> int:
 
         with Store.open(Path(tmp) / "home", readonly=True) as store:
             sid = store.sessions()[0].id
-            data = store.answers(sid)[0].analysis
+            data = store.answers(sid)[0].analysis.to_dict()
     peak = run.peak_kib / 1024
     print("\n| figure | value |\n|---|---|")
     print(f"| peak RSS of the whole session (wait4) | {peak:.0f} MB (target <= {TARGET_MB} MB: "
