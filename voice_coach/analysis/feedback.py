@@ -18,6 +18,7 @@ from voice_coach.analysis.point_phrases import as_you, missed_point_text, point_
 from voice_coach.analysis.session_figures import SessionFigures, main_answer_figures
 
 from voice_coach.core import targets as T
+from voice_coach.core.words import count_words, number_word, plural  # noqa: F401 (count_words re-exported)
 
 FILLERS_PER_MIN_LIMIT = T.FILLERS_PER_MIN
 SLOW_START_S = T.RESPONSE_LATENCY_S
@@ -25,8 +26,6 @@ FAR_OFF_WPM = T.FAR_OFF_WPM
 STAR_ORDER = ("result", "action", "situation", "task")
 """Which missing STAR part to ask about first: the result is what interviewers miss most."""
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve")
 _STAR_FIX = {
     "result": "I didn't hear the result. Finish with how it turned out, ideally with a number",
     "action": "I didn't hear what you did yourself. Walk me through your own steps",
@@ -67,20 +66,6 @@ class Feedback:
             lead = "The main thing to work on: " if self.strength else ""
             parts.append(f"{lead}{self.fix.text}.")
         return " ".join(parts) or "Thank you."
-
-
-def _plural(n: int, noun: str) -> str:
-    """'1 question', '3 questions': digits, for the printed lines."""
-    return f"{n} {noun if n == 1 else noun + 's'}"
-
-
-def _number(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-
-
-def count_words(n: int, noun: str, plural: str | None = None) -> str:
-    """'two long silences', 'one filler', '14 fillers': small counts as words, as people say them."""
-    return f"{_number(n)} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def _about_wpm(wpm: float) -> int:
@@ -224,7 +209,7 @@ def _strengths(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     points = content.talking_points if content is not None else ()
     covered = [p for p in points if p.covered]
     if points and len(covered) >= 2 and len(covered) * 4 >= len(points) * 3:
-        out.append(Point("content", f"you covered {_number(len(covered))} of the {_number(len(points))} points "
+        out.append(Point("content", f"you covered {number_word(len(covered))} of the {number_word(len(points))} points "
                                     f"I listen for, such as {as_you(covered[0].point)}"))
     plan = _plan(analysis, star_expected)
     if plan is not None and plan.steps >= 2 and plan.outcome:
@@ -235,7 +220,7 @@ def _strengths(analysis: AnswerAnalysis, star_expected: bool) -> list[Point]:
     if speaking >= 10 and count == 0:
         out.append(Point("fillers", "no filler words at all"))
     elif speaking >= 20 and fillers.per_minute < 1.5:
-        out.append(Point("fillers", f"hardly any fillers, just {_number(count)} in the whole answer"))
+        out.append(Point("fillers", f"hardly any fillers, just {number_word(count)} in the whole answer"))
     if speaking >= 20 and not pauses.dead_air:
         out.append(Point("silence", "no long silences; you kept the call moving"))
     if star_expected and present.get("result") and star.result_concrete:
@@ -313,8 +298,8 @@ def _stories_line(complete: int, total: int) -> str:
     if total == 1:
         return "Your story had all four STAR parts." if complete else "Your story was missing at least one STAR part."
     if complete == 0:
-        return f"None of your {_number(total)} stories had all four STAR parts."
-    return f"{_number(complete).capitalize()} of your {_number(total)} stories had all four STAR parts."
+        return f"None of your {number_word(total)} stories had all four STAR parts."
+    return f"{number_word(complete).capitalize()} of your {number_word(total)} stories had all four STAR parts."
 
 
 def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
@@ -345,7 +330,7 @@ def summarize_session(answers: Sequence[AnswerRecap]) -> SessionRecap:
         spoken.append(f"Next time, work on {_FIX_NAMES.get(focus, focus)}.")
     followups = f" (follow-ups not counted: {totals.followups})" if totals.followups else ""
     lines = [
-        f"Answers with speech: {totals.speech_answers} of {_plural(len(main), 'question')}{followups}",
+        f"Answers with speech: {totals.speech_answers} of {plural(len(main), 'question')}{followups}",
         f"Talking time: {totals.speaking_s:.0f} s, {totals.words} words",
         f"Average pace: {wpm:.0f} wpm" if wpm else "Average pace: -",
         f"Fillers: {totals.fillers} ({per_min:.1f} per minute)",

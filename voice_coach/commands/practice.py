@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from voice_coach.core.words import plural
 
 if TYPE_CHECKING:
     from voice_coach.interview.bank import QuestionBank
@@ -209,8 +211,3 @@ def print_outcome(console: Any, outcome: Any, home: Any, stop: Any) -> None:
             console.print(f"[yellow]{how} before any answer was recorded; nothing was saved.[/]")
     elif sid:
         console.print(f"Saved as session {sid} in {home}; {review}")
-
-
-def plural(n: int, noun: str) -> str:
-    """'1 question', '5 questions'."""
-    return f"{n} {noun if n == 1 else noun + 's'}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voice_coach.analysis.answer import AnswerAnalysis
+from voice_coach.core.words import number_word
 
 STAR_PARTS = ("situation", "task", "action", "result")
 PACE_CHANGE_WPM = 5.0
@@ -19,18 +20,10 @@ LENGTH_CHANGE_S = 10.0
 LATENCY_CHANGE_S = 1.0
 MAX_SPOKEN_CHANGES = 4
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve")
-
-
-def _number(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-
-
 def _more_or_fewer(before: int, after: int, noun: str) -> str:
     """'two fewer fillers', 'one more long silence'."""
     diff = abs(after - before)
-    return f"{_number(diff)} {'fewer' if after < before else 'more'} {noun if diff == 1 else noun + 's'}"
+    return f"{number_word(diff)} {'fewer' if after < before else 'more'} {noun if diff == 1 else noun + 's'}"
 
 
 def _join(items: list[str]) -> str:
@@ -71,7 +64,7 @@ def _filler_change(before: AnswerAnalysis, after: AnswerAnalysis) -> str | None:
     if a == b:
         return None
     if b == 0:
-        return f"no fillers this time, down from {_number(a)}"
+        return f"no fillers this time, down from {number_word(a)}"
     return _more_or_fewer(a, b, "filler")
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voice_coach.core.words import plural  # noqa: F401 (the commands import it from here)
 from voice_coach.store.errors import (
     StoreError,
     describe_os_error,
@@ -42,11 +43,6 @@ ORPHAN_AGE_S = 3600.0
 
 FORGET_MARK = ".forget-"
 """Prefix of an audio folder that forget is deleting."""
-
-
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    """ "1 answer", "3 answers", "0 sessions"."""
-    return f"{n} {noun if n == 1 else (many or noun + 's')}"
 
 
 def _checkpoint(store: Store) -> None:
