@@ -24,7 +24,7 @@ from voice_coach.core.interfaces import Transcriber
 from voice_coach.core.settings import AnalysisSettings
 from voice_coach.core.timed import SAMPLE_RATE, Word
 from voice_coach.live.jobs import (COMMIT_MIN_S, EARLY_MIN_S, EARLY_SILENCE_S, GLANCE_EVERY_S, GLANCE_MAX_S,
-                                   PROBE_SLOW_S, UNSURE_REACH_S, EarlyText, JobQueue)
+                                   UNSURE_REACH_S, EarlyText, JobQueue)
 from voice_coach.live.probe_memo import ProbeMemo
 from voice_coach.live.recording import Recording
 from voice_coach.engines.silero_vad import FRAME_SAMPLES, SPEECH_ON, SileroVad, SpeechTracker
@@ -87,7 +87,7 @@ class LiveAnalyzer:
         self._glance_s = 0.0  # running mean of a glance's wall time
         self._sure = True  # whether the last `once` call passed Whisper's checks
         self.trace: list[tuple[str, float, float, float, float]] | None = None  # a list: each job (kind, start s, end s, began, wall s)
-        self.probes_skipped = 0  # stretches whose hesitation probes were skipped (the worker was behind or slow)
+        self.probes_skipped = 0  # stretches whose hesitation probes were skipped (stretches were queued behind)
         self._call_s = 0.0  # running mean of one Whisper call's wall time (for the time left after the answer)
         self._calls = 0
         self._busy_since: float | None = None
@@ -282,8 +282,10 @@ class LiveAnalyzer:
             # ("I can present that corridor."); the encoder pass costs the same for any clip under 30 s.
             words = self._whisper(start, end, prompt)
         if not final:
-            slow = self._queue is not None and (behind or self._call_s > PROBE_SLOW_S)  # live only: a file always asks
-            found = self._count_hesitations(start, end, words, probe=not slow)
+            # Live, probes wait only when stretches are queued behind this one (a file always asks):
+            # a slow call alone is no reason, on 2 cores a quiet call on a 4 s stretch takes 1.3-2 s.
+            skip = self._queue is not None and behind
+            found = self._count_hesitations(start, end, words, probe=not skip)
             release_free_memory()  # not at the end: somebody is waiting then, and the next answer trims
         else:
             found = 0  # the final analysis finds them; no probe while the candidate waits

@@ -41,10 +41,6 @@ GLANCE_MAX_S = 0.8
 """A glance is asked only while glances take less than this: a slower one would hold up the early
 text at the next pause, which the end of turn waits for (at load 7 on 2 cores a glance of 2-3 s
 took 2-3.3 s, and the early text never ran)."""
-PROBE_SLOW_S = 1.2  # live only: a file (`analyze`) always asks, so its figures do not depend on the load
-"""Live hesitation probes are skipped while a stretch's Whisper call takes longer than this (a busy
-machine): each probe is one more encoder pass (2 s each at load 7); the island keeps its acoustic
-verdict."""
 GLANCE_EVERY_S = 1.5
 """Live: this much speech not yet on screen, the worker idle and no pause in sight, makes a glance:
 the speech since the last full transcription, decoded greedily, for the live view only."""
